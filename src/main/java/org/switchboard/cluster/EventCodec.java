@@ -1,0 +1,43 @@
+package org.switchboard.cluster;
+
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.TextMessage;
+import org.switchboard.protocol.Member;
+
+/**
+ * Maps {@link HubEvent}s to JMS text messages: the payload is the body, the rest are message
+ * properties, so members never parse the payload on the way through.
+ */
+final class EventCodec {
+
+    static final String KIND = "sbKind";
+    static final String CHANNEL = "sbChannel";
+    static final String CONNECTION = "sbConnection";
+    static final String NAME = "sbName";
+    static final String TS = "sbTs";
+
+    private EventCodec() {
+    }
+
+    static Message toMessage(JMSContext context, HubEvent event) throws JMSException {
+        TextMessage message = context.createTextMessage(event.dataJson());
+        message.setStringProperty(KIND, event.kind().name());
+        message.setStringProperty(CHANNEL, event.channel());
+        message.setStringProperty(CONNECTION, event.from().connection());
+        message.setStringProperty(NAME, event.from().name());
+        message.setLongProperty(TS, event.ts());
+        return message;
+    }
+
+    static HubEvent fromMessage(Message message) throws JMSException {
+        String body = message instanceof TextMessage text ? text.getText() : null;
+        return new HubEvent(
+                HubEvent.Kind.valueOf(message.getStringProperty(KIND)),
+                message.getStringProperty(CHANNEL),
+                new Member(message.getStringProperty(CONNECTION), message.getStringProperty(NAME)),
+                message.getLongProperty(TS),
+                body);
+    }
+}

@@ -1,0 +1,76 @@
+package org.switchboard.cluster;
+
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.Message;
+import jakarta.jms.Topic;
+
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * This member's own non-durable subscription to the topic, so every member gets its own copy of
+ * every event. One thread receives, which fixes the order in which this member sees events;
+ * DUPS_OK acknowledgement lets the broker client acknowledge lazily in batches instead of one
+ * round trip per message. Reconnects with backoff when the broker goes away.
+ */
+final class TopicSubscriber implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(TopicSubscriber.class.getName());
+
+    private final Supplier<ConnectionFactory> factory;
+    private final Supplier<Topic> topic;
+    private final Consumer<HubEvent> delivery;
+    private final Backoff backoff = new Backoff(100, 5000);
+    private volatile boolean running = true;
+    private volatile boolean connected;
+
+    TopicSubscriber(Supplier<ConnectionFactory> factory, Supplier<Topic> topic, Consumer<HubEvent> delivery) {
+        this.factory = factory;
+        this.topic = topic;
+        this.delivery = delivery;
+    }
+
+    boolean isConnected() {
+        return connected;
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try (JMSContext context = factory.get().createContext(JMSContext.DUPS_OK_ACKNOWLEDGE);
+                 JMSConsumer consumer = context.createConsumer(topic.get())) {
+                connected = true;
+                backoff.reset();
+                while (running) {
+                    Message message = consumer.receive(250);
+                    if (message != null) {
+                        deliver(message);
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "topic subscription lost: " + e);
+            } finally {
+                connected = false;
+            }
+            if (running && !backoff.pause()) {
+                break;
+            }
+        }
+    }
+
+    private void deliver(Message message) {
+        try {
+            delivery.accept(EventCodec.fromMessage(message));
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "dropping undeliverable topic message", e);
+        }
+    }
+}

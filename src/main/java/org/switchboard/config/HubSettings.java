@@ -1,0 +1,110 @@
+package org.switchboard.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Every limit and interval of the hub, read once from MicroProfile Config at startup. Keys and
+ * defaults are listed in docs/operations.md; change them with system properties, environment
+ * variables or the domain's config sources.
+ */
+@ApplicationScoped
+public class HubSettings {
+
+    @Inject
+    @ConfigProperty(name = "switchboard.heartbeat.interval-ms", defaultValue = "25000")
+    long heartbeatIntervalMs;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.heartbeat.timeout-ms", defaultValue = "60000")
+    long heartbeatTimeoutMs;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.limits.max-message-bytes", defaultValue = "65536")
+    int maxMessageBytes;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.limits.max-subscriptions", defaultValue = "100")
+    int maxSubscriptions;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.limits.channel-max-length", defaultValue = "128")
+    int channelMaxLength;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.limits.send-queue", defaultValue = "1024")
+    int sendQueue;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.limits.publish-per-second", defaultValue = "100")
+    int publishPerSecond;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.send.batch-max-bytes", defaultValue = "65536")
+    int batchMaxBytes;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.jms.connection-factory", defaultValue = "jms/switchboard/ConnectionFactory")
+    String jmsConnectionFactory;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.jms.topic", defaultValue = "jms/switchboard/Messages")
+    String jmsTopic;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.jms.publish-queue", defaultValue = "10000")
+    int publishQueue;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.jms.publish-timeout-ms", defaultValue = "2000")
+    long publishTimeoutMs;
+
+    public long heartbeatIntervalMs() {
+        return heartbeatIntervalMs;
+    }
+
+    public long heartbeatTimeoutMs() {
+        return heartbeatTimeoutMs;
+    }
+
+    public int maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    public int maxSubscriptions() {
+        return maxSubscriptions;
+    }
+
+    public int channelMaxLength() {
+        return channelMaxLength;
+    }
+
+    public int sendQueue() {
+        return sendQueue;
+    }
+
+    public int publishPerSecond() {
+        return publishPerSecond;
+    }
+
+    public int batchMaxBytes() {
+        return batchMaxBytes;
+    }
+
+    public String jmsConnectionFactory() {
+        return jmsConnectionFactory;
+    }
+
+    public String jmsTopic() {
+        return jmsTopic;
+    }
+
+    public int publishQueue() {
+        return publishQueue;
+    }
+
+    public long publishTimeoutMs() {
+        return publishTimeoutMs;
+    }
+}

@@ -1,0 +1,46 @@
+package org.switchboard.connection;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.switchboard.protocol.CloseCodes;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * Every connection held by this member. On undeploy or server stop each client is told 1001
+ * (going away) so it reconnects elsewhere instead of seeing a dropped socket.
+ */
+@ApplicationScoped
+public class ConnectionRegistry {
+
+    private static final Logger LOG = Logger.getLogger(ConnectionRegistry.class.getName());
+
+    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+
+    public void add(Connection connection) {
+        connections.put(connection.id(), connection);
+    }
+
+    public void remove(Connection connection) {
+        connections.remove(connection.id(), connection);
+    }
+
+    public Collection<Connection> all() {
+        return connections.values();
+    }
+
+    public int count() {
+        return connections.size();
+    }
+
+    @PreDestroy
+    void goingAway() {
+        LOG.info(() -> "Switchboard stopping: closing " + connections.size() + " connections with 1001");
+        for (Connection connection : connections.values()) {
+            connection.closeNow(CloseCodes.goingAway());
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.switchboard.connection;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The hub's own background threads, made by the container's managed thread factory so they carry
+ * the application's context. Heartbeats and closes run here, never on a container I/O thread.
+ * (Payara's default managed scheduled executor is deliberately disabled by server-config, see
+ * docs/operations.md, so the hub does not use it.)
+ */
+@ApplicationScoped
+public class HubExecutors {
+
+    @Resource
+    ManagedThreadFactory threadFactory;
+
+    private ScheduledExecutorService scheduler;
+
+    @PostConstruct
+    void start() {
+        scheduler = Executors.newScheduledThreadPool(1, named("switchboard-scheduler"));
+    }
+
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    /** A thread for a long-running loop of the hub (JMS consumer, publisher). */
+    public Thread newThread(String name, Runnable loop) {
+        Thread thread = threadFactory.newThread(loop);
+        thread.setName(name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    private ThreadFactory named(String name) {
+        return runnable -> {
+            Thread thread = threadFactory.newThread(runnable);
+            thread.setName(name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @PreDestroy
+    void stop() {
+        scheduler.shutdown();
+        try {
+            scheduler.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,91 @@
+package org.switchboard.connection;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Bounded, non-blocking outbound queue of one connection. At most one write is in flight; when it
+ * completes, everything queued meanwhile goes out together in one WebSocket frame (envelopes
+ * separated by newlines, up to a byte budget). A producer never waits: when the queue is full
+ * {@link #offer} returns false and the caller decides (the hub closes the slow client).
+ */
+public final class SendQueue {
+
+    private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicBoolean writing = new AtomicBoolean();
+    private final FrameSink sink;
+    private final int capacity;
+    private final int batchMaxChars;
+    private volatile boolean failed;
+
+    public SendQueue(FrameSink sink, int capacity, int batchMaxChars) {
+        this.sink = sink;
+        this.capacity = capacity;
+        this.batchMaxChars = batchMaxChars;
+    }
+
+    /** Queues an encoded envelope; false when the queue is full or the connection failed. */
+    public boolean offer(String envelope) {
+        if (failed) {
+            return false;
+        }
+        if (size.incrementAndGet() > capacity) {
+            size.decrementAndGet();
+            return false;
+        }
+        queue.add(envelope);
+        if (writing.compareAndSet(false, true)) {
+            writeNext();
+        }
+        return true;
+    }
+
+    public int size() {
+        return size.get();
+    }
+
+    private void writeNext() {
+        while (true) {
+            String first = queue.poll();
+            if (first == null) {
+                writing.set(false);
+                // an offer may have slipped in between poll() and set(false)
+                if (!queue.isEmpty() && writing.compareAndSet(false, true)) {
+                    continue;
+                }
+                return;
+            }
+            int taken = 1;
+            String frame;
+            String next = queue.peek();
+            if (next == null || first.length() + 1 + next.length() > batchMaxChars) {
+                frame = first;
+            } else {
+                StringBuilder batch = new StringBuilder(Math.min(batchMaxChars, first.length() * 4));
+                batch.append(first);
+                while (next != null && batch.length() + 1 + next.length() <= batchMaxChars) {
+                    batch.append('\n').append(queue.poll());
+                    taken++;
+                    next = queue.peek();
+                }
+                frame = batch.toString();
+            }
+            size.addAndGet(-taken);
+            sink.sendAsync(frame, this::written);
+            return;
+        }
+    }
+
+    private void written(Throwable error) {
+        if (error != null) {
+            failed = true;
+            queue.clear();
+            size.set(0);
+            writing.set(false);
+            return;
+        }
+        writeNext();
+    }
+}

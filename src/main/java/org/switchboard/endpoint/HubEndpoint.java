@@ -1,0 +1,87 @@
+package org.switchboard.endpoint;
+
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import org.switchboard.connection.Connection;
+import org.switchboard.hub.ConnectionLifecycle;
+import org.switchboard.hub.RequestHandler;
+import org.switchboard.protocol.Inbound;
+import org.switchboard.protocol.InboundDecoder;
+import org.switchboard.protocol.ProtocolVersion;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The WebSocket endpoint of protocol v1. Deliberately thin: it decodes frames and hands every
+ * event to CDI beans. Handshake refusals happen earlier, in {@link HandshakeFilter}.
+ */
+@ServerEndpoint(value = "/ws", subprotocols = {ProtocolVersion.V1}, decoders = InboundDecoder.class)
+public class HubEndpoint {
+
+    private static final Logger LOG = Logger.getLogger(HubEndpoint.class.getName());
+
+    @Inject
+    ConnectionLifecycle lifecycle;
+    @Inject
+    RequestHandler requests;
+
+    @OnOpen
+    public void open(Session session) {
+        lifecycle.open(session);
+    }
+
+    @OnMessage
+    public void text(Session session, Inbound inbound) {
+        Connection connection = lifecycle.connectionOf(session);
+        if (connection != null) {
+            requests.handle(connection, inbound);
+        }
+    }
+
+    @OnMessage
+    public void binary(Session session, ByteBuffer frame) {
+        Connection connection = lifecycle.connectionOf(session);
+        if (connection != null) {
+            requests.binaryFrame(connection);
+        }
+    }
+
+    @OnMessage
+    public void pong(Session session, PongMessage pong) {
+        Connection connection = lifecycle.connectionOf(session);
+        if (connection != null) {
+            connection.heard();
+        }
+    }
+
+    @OnClose
+    public void close(Session session, CloseReason reason) {
+        lifecycle.closed(session);
+    }
+
+    @OnError
+    public void error(Session session, Throwable error) {
+        LOG.log(Level.FINE, "WebSocket error", error);
+        if (error instanceof IOException) {
+            return;
+        }
+        Connection connection = lifecycle.connectionOf(session);
+        if (connection == null) {
+            try {
+                session.close(org.switchboard.protocol.CloseCodes.internalError());
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "close failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.switchboard.hub;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.switchboard.channel.ChannelName;
+import org.switchboard.channel.SubscriptionIndex;
+import org.switchboard.cluster.HubEvent;
+import org.switchboard.cluster.MessageBus;
+import org.switchboard.config.HubSettings;
+import org.switchboard.connection.Connection;
+import org.switchboard.presence.PresenceRegistry;
+import org.switchboard.protocol.ErrorCode;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Subscriptions and presence of connections, kept consistent: a connection is present on a
+ * channel exactly while subscribed, and every change is announced on the message bus.
+ */
+@ApplicationScoped
+public class ChannelService {
+
+    private static final Logger LOG = Logger.getLogger(ChannelService.class.getName());
+
+    @Inject
+    HubSettings settings;
+    @Inject
+    SubscriptionIndex subscriptions;
+    @Inject
+    PresenceRegistry presence;
+    @Inject
+    MessageBus bus;
+
+    /** Null when subscribed (or already was), otherwise why not. */
+    public ErrorCode subscribe(Connection connection, String channel) {
+        if (connection.channels().contains(channel)) {
+            return null;
+        }
+        if (connection.channels().size() >= settings.maxSubscriptions()) {
+            return ErrorCode.TOO_MANY_SUBSCRIPTIONS;
+        }
+        connection.channels().add(channel);
+        subscriptions.add(channel, connection);
+        if (presence.join(channel, connection.member())) {
+            bus.publish(HubEvent.join(channel, connection.member()), ChannelService::logFailure);
+        }
+        return null;
+    }
+
+    public void unsubscribe(Connection connection, String channel) {
+        if (!connection.channels().remove(channel)) {
+            return;
+        }
+        subscriptions.remove(channel, connection);
+        if (presence.leave(channel, connection.member())) {
+            bus.publish(HubEvent.leave(channel, connection.member()), ChannelService::logFailure);
+        }
+    }
+
+    public void unsubscribeAll(Connection connection) {
+        for (String channel : connection.channels().toArray(String[]::new)) {
+            unsubscribe(connection, channel);
+        }
+    }
+
+    public boolean isValidName(String channel) {
+        return ChannelName.isValid(channel, settings.channelMaxLength());
+    }
+
+    private static void logFailure(Throwable error) {
+        if (error != null) {
+            LOG.log(Level.FINE, "presence event not published: " + error);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package org.switchboard.hub;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.websocket.Session;
+import org.switchboard.admin.HubMetrics;
+import org.switchboard.channel.ChannelName;
+import org.switchboard.config.HubSettings;
+import org.switchboard.connection.Connection;
+import org.switchboard.connection.ConnectionRegistry;
+import org.switchboard.connection.HubExecutors;
+import org.switchboard.connection.SessionSink;
+import org.switchboard.protocol.CloseCodes;
+import org.switchboard.protocol.ProtocolVersion;
+import org.switchboard.protocol.ServerFrame;
+import org.switchboard.security.Identity;
+import org.switchboard.security.IdentityResolver;
+
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/** Opens and closes connections: identity, limits, welcome frame, and clean-up on close. */
+@ApplicationScoped
+public class ConnectionLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(ConnectionLifecycle.class.getName());
+    private static final String KEY = Connection.class.getName();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Inject
+    HubSettings settings;
+    @Inject
+    IdentityResolver identities;
+    @Inject
+    ConnectionRegistry registry;
+    @Inject
+    ChannelService channels;
+    @Inject
+    HubExecutors executors;
+    @Inject
+    HubMetrics metrics;
+
+    public void open(Session session) {
+        String id = newId();
+        Identity identity = identities.resolve(session.getRequestParameterMap(), id)
+                .orElseThrow(() -> new IllegalStateException("handshake filter let an invalid identity through"));
+        session.setMaxTextMessageBufferSize(settings.maxMessageBytes());
+        session.setMaxBinaryMessageBufferSize(settings.maxMessageBytes());
+        session.setMaxIdleTimeout(0);
+        Connection connection = new Connection(id, identity, new SessionSink(session, executors.scheduler()),
+                settings.sendQueue(), settings.batchMaxBytes(), settings.publishPerSecond(), this::slowConsumer);
+        session.getUserProperties().put(KEY, connection);
+        registry.add(connection);
+        connection.send(ServerFrame.of("welcome", null, null, welcome(connection, session)));
+    }
+
+    public Connection connectionOf(Session session) {
+        return (Connection) session.getUserProperties().get(KEY);
+    }
+
+    public void closed(Session session) {
+        Connection connection = connectionOf(session);
+        if (connection == null) {
+            return;
+        }
+        connection.markClosed();
+        registry.remove(connection);
+        channels.unsubscribeAll(connection);
+    }
+
+    private void slowConsumer(Connection connection) {
+        if (connection.close(CloseCodes.slowConsumer())) {
+            metrics.slowConsumer();
+            LOG.info(() -> "closed slow consumer " + connection);
+        }
+    }
+
+    private Map<String, Object> welcome(Connection connection, Session session) {
+        Map<String, Object> limits = new LinkedHashMap<>();
+        limits.put("maxMessageBytes", settings.maxMessageBytes());
+        limits.put("maxSubscriptions", settings.maxSubscriptions());
+        limits.put("maxChannelLength", settings.channelMaxLength());
+        limits.put("channelPattern", ChannelName.PATTERN_TEXT);
+        limits.put("sendQueue", settings.sendQueue());
+        limits.put("publishPerSecond", settings.publishPerSecond());
+        Map<String, Object> data = new LinkedHashMap<>();
+        String protocol = session.getNegotiatedSubprotocol();
+        data.put("protocol", protocol == null || protocol.isEmpty() ? ProtocolVersion.V1 : protocol);
+        data.put("connection", connection.id());
+        data.put("name", connection.identity().name());
+        data.put("heartbeatMs", settings.heartbeatIntervalMs());
+        data.put("limits", limits);
+        return data;
+    }
+
+    private static String newId() {
+        return Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
+    }
+}

@@ -1,0 +1,97 @@
+package org.switchboard.hub;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.switchboard.admin.HubMetrics;
+import org.switchboard.channel.ChannelName;
+import org.switchboard.cluster.HubEvent;
+import org.switchboard.cluster.MessageBus;
+import org.switchboard.config.HubSettings;
+import org.switchboard.connection.Connection;
+import org.switchboard.presence.PresenceRegistry;
+import org.switchboard.protocol.ClientRequest;
+import org.switchboard.protocol.ErrorCode;
+import org.switchboard.protocol.Inbound;
+import org.switchboard.protocol.Replies;
+
+/**
+ * Carries out one client request and answers it. Runs on the container thread that read the
+ * frame, so it only does in-memory work and hands publications to the bus.
+ */
+@ApplicationScoped
+public class RequestHandler {
+
+    @Inject
+    HubSettings settings;
+    @Inject
+    ChannelService channels;
+    @Inject
+    PresenceRegistry presence;
+    @Inject
+    MessageBus bus;
+    @Inject
+    HubMetrics metrics;
+
+    public void handle(Connection connection, Inbound inbound) {
+        connection.heard();
+        if (inbound instanceof Inbound.Request request) {
+            handle(connection, request.request());
+        } else if (inbound instanceof Inbound.Rejected rejected) {
+            error(connection, rejected.id(), rejected.code(), rejected.message());
+        }
+    }
+
+    public void binaryFrame(Connection connection) {
+        connection.heard();
+        error(connection, null, ErrorCode.BINARY_NOT_SUPPORTED, "binary frames are not supported; send JSON text frames");
+    }
+
+    private void handle(Connection connection, ClientRequest request) {
+        if (request.type().needsChannel() && !channels.isValidName(request.channel())) {
+            error(connection, request.id(), ErrorCode.INVALID_CHANNEL, ChannelName.rule(settings.channelMaxLength()));
+            return;
+        }
+        switch (request.type()) {
+            case SUBSCRIBE -> {
+                ErrorCode refused = channels.subscribe(connection, request.channel());
+                if (refused == null) {
+                    connection.send(Replies.ok(request.id()));
+                } else {
+                    error(connection, request.id(), refused,
+                            "at most " + settings.maxSubscriptions() + " subscriptions per connection");
+                }
+            }
+            case UNSUBSCRIBE -> {
+                channels.unsubscribe(connection, request.channel());
+                connection.send(Replies.ok(request.id()));
+            }
+            case PUBLISH -> publish(connection, request);
+            case PRESENCE -> connection.send(Replies.presence(request.id(), request.channel(),
+                    presence.members(request.channel())));
+            case PING -> connection.send(Replies.pong(request.id()));
+        }
+    }
+
+    private void publish(Connection connection, ClientRequest request) {
+        if (!connection.tryAcquirePublish()) {
+            error(connection, request.id(), ErrorCode.RATE_LIMITED,
+                    "at most " + settings.publishPerSecond() + " publications per second; this one was dropped");
+            return;
+        }
+        HubEvent event = HubEvent.message(request.channel(), connection.member(), request.data().toString());
+        String id = request.id();
+        bus.publish(event, failure -> {
+            if (failure == null) {
+                metrics.published();
+                connection.send(Replies.ok(id));
+            } else {
+                error(connection, id, ErrorCode.UNAVAILABLE, "message topic unavailable; not published, retry later");
+            }
+        });
+    }
+
+    private void error(Connection connection, String id, ErrorCode code, String message) {
+        metrics.errorReply();
+        connection.send(Replies.error(id, code, message));
+    }
+}

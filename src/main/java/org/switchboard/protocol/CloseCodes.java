@@ -1,0 +1,37 @@
+package org.switchboard.protocol;
+
+import jakarta.websocket.CloseReason;
+
+/**
+ * WebSocket close codes the hub uses. Standard codes come from RFC 6455; the 4xxx codes are
+ * Switchboard's own and are documented in docs/protocol.md.
+ */
+public final class CloseCodes {
+    /** The client's send queue overflowed because it did not read fast enough. */
+    public static final int SLOW_CONSUMER = 4001;
+    /** The client stopped answering the hub's pings. */
+    public static final int HEARTBEAT_TIMEOUT = 4002;
+
+    private CloseCodes() {
+    }
+
+    public static CloseReason slowConsumer() {
+        return reason(SLOW_CONSUMER, "slow consumer: send queue overflow");
+    }
+
+    public static CloseReason heartbeatTimeout() {
+        return reason(HEARTBEAT_TIMEOUT, "heartbeat timeout");
+    }
+
+    public static CloseReason goingAway() {
+        return new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
+    }
+
+    public static CloseReason internalError() {
+        return new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "internal error");
+    }
+
+    private static CloseReason reason(int code, String phrase) {
+        return new CloseReason(CloseReason.CloseCodes.getCloseCode(code), phrase);
+    }
+}

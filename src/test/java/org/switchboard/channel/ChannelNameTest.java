@@ -1,0 +1,24 @@
+package org.switchboard.channel;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ChannelNameTest {
+
+    @Test
+    void acceptsTheDocumentedAlphabetWithinTheLength() {
+        assertThat(ChannelName.isValid("team-a.news:2024_x", 128)).isTrue();
+        assertThat(ChannelName.isValid("x".repeat(128), 128)).isTrue();
+    }
+
+    @Test
+    void rejectsEmptyTooLongAndOtherCharacters() {
+        assertThat(ChannelName.isValid("", 128)).isFalse();
+        assertThat(ChannelName.isValid(null, 128)).isFalse();
+        assertThat(ChannelName.isValid("x".repeat(129), 128)).isFalse();
+        assertThat(ChannelName.isValid("a b", 128)).isFalse();
+        assertThat(ChannelName.isValid("a/b", 128)).isFalse();
+        assertThat(ChannelName.isValid("ünï", 128)).isFalse();
+    }
+}

@@ -1,0 +1,51 @@
+package org.switchboard.protocol;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.io.StringReader;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FramesTest {
+
+    @Test
+    void handBuiltMessageFrameMatchesJsonbEncoding() {
+        Member from = new Member("c1", "Zoë \"the\" <admin>\n");
+        String data = "{\"text\":\"h\\u00e9\\nllo\",\"n\":[1,2.5,null,true]}";
+        String hand = MessageFrames.message("lobby.x:1", 42, 1700000000123L, from, data);
+        String jsonb = FrameEncoder.toJson(new ServerFrame("message", null, "lobby.x:1", 42L, 1700000000123L, from,
+                Json.createReader(new StringReader(data)).readValue()));
+        assertThat(parse(hand)).isEqualTo(parse(jsonb));
+        assertThat(hand).doesNotContain("\n");
+    }
+
+    @Test
+    void repliesOmitAbsentFieldsAndEchoId() {
+        JsonObject ok = parse(FrameEncoder.toJson(Replies.ok("9")));
+        assertThat(ok.getString("type")).isEqualTo("reply");
+        assertThat(ok.getString("id")).isEqualTo("9");
+        assertThat(ok.getJsonObject("data").getBoolean("ok")).isTrue();
+        assertThat(ok).doesNotContainKeys("channel", "seq", "ts", "from");
+
+        JsonObject error = parse(FrameEncoder.toJson(Replies.error(null, ErrorCode.RATE_LIMITED, "slow down")));
+        assertThat(error).doesNotContainKey("id");
+        assertThat(error.getJsonObject("data").getBoolean("ok")).isFalse();
+        assertThat(error.getJsonObject("data").getJsonObject("error").getString("code")).isEqualTo("rate_limited");
+    }
+
+    @Test
+    void presenceListsMembers() {
+        JsonObject presence = parse(FrameEncoder.toJson(Replies.presence("4", "lobby",
+                List.of(new Member("a", "Alice"), new Member("b", "Bob")))));
+        assertThat(presence.getString("type")).isEqualTo("presence");
+        assertThat(presence.getString("channel")).isEqualTo("lobby");
+        assertThat(presence.getJsonObject("data").getJsonArray("members").getJsonObject(1).getString("name")).isEqualTo("Bob");
+    }
+
+    private static JsonObject parse(String json) {
+        return Json.createReader(new StringReader(json)).readObject();
+    }
+}
