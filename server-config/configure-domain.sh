@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Applies everything the Switchboard WAR needs to an EXISTING, RUNNING Payara Server 6 domain.
+#
+# Usage:
+#   ASADMIN=/opt/payara6/bin/asadmin ASADMIN_OPTS="--host 127.0.0.1 --port 4848" server-config/configure-domain.sh
+#
+# Environment:
+#   ASADMIN       asadmin executable (default: $PAYARA_HOME/bin/asadmin, else asadmin from PATH)
+#   ASADMIN_OPTS  asadmin connection options, word-split, e.g. "--port 4848 --user admin --passwordfile /path/pw"
+#   TARGET        target for resources and JVM options (default: server)
+#   CONFIG        configuration for the fault tolerance settings (default: server-config)
+#   RESTART       if "true", restart the domain at the end (restart-domain) so the changes take effect
+#   TYRUS_FIX     how to keep Tyrus' idle-timeout scheduling off the expensive path (default: context)
+#                   context : keep concurrent/__defaultManagedScheduledExecutorService enabled but switch
+#                             off its context propagation (context-info-enabled=false)
+#                   disable : disable concurrent/__defaultManagedScheduledExecutorService (Tyrus then uses
+#                             a plain Java executor). WARNING: Weld looks up
+#                             java:comp/DefaultManagedScheduledExecutorService when it loads ANY CDI
+#                             application, so with this setting a CDI WAR (Switchboard is one) fails to
+#                             deploy with "Lookup failed for 'java:comp/DefaultManagedScheduledExecutorService'".
+#                   none    : leave the default managed scheduled executor service as shipped
+#
+# Idempotent: existing resources are left as they are; it can be run again after a partial failure.
+# Some changes (executor services, JVM option) only take effect after a domain restart.
+set -euo pipefail
+
+if [[ -z "${ASADMIN:-}" ]]; then
+  if [[ -n "${PAYARA_HOME:-}" ]]; then ASADMIN="$PAYARA_HOME/bin/asadmin"; else ASADMIN=asadmin; fi
+fi
+ASADMIN_OPTS="${ASADMIN_OPTS:-}"
+TARGET="${TARGET:-server}"
+CONFIG="${CONFIG:-server-config}"
+
+CF_JNDI="jms/switchboard/ConnectionFactory"
+TOPIC_JNDI="jms/switchboard/Messages"
+TOPIC_PHYSICAL="SwitchboardMessages"
+FT_EXECUTOR="concurrent/switchboard/FaultToleranceExecutor"
+FT_SCHEDULER="concurrent/switchboard/FaultToleranceScheduler"
+DEFAULT_MSES="concurrent/__defaultManagedScheduledExecutorService"
+HZ_JVM_OPTION="-Dhazelcast.socket.bind.any=false"
+
+log() { printf '[configure-domain] %s\n' "$*"; }
+# shellcheck disable=SC2086  # ASADMIN_OPTS is word-split on purpose
+asa() { "$ASADMIN" $ASADMIN_OPTS "$@"; }
+# lists are compared line by line, exactly
+has_line() { grep -qxF -- "$1"; }
+
+if ! asa version >/dev/null 2>&1; then
+  log "cannot reach the domain with: $ASADMIN $ASADMIN_OPTS (is it running?)" >&2
+  exit 1
+fi
+
+# --- JMS: connection factory + topic -----------------------------------------
+jms_resources="$(asa list-jms-resources --target "$TARGET" 2>/dev/null || true)"
+if has_line "$CF_JNDI" <<<"$jms_resources"; then
+  log "JMS connection factory $CF_JNDI exists"
+else
+  log "creating JMS connection factory $CF_JNDI"
+  asa create-jms-resource --target "$TARGET" --restype jakarta.jms.ConnectionFactory \
+      --description "Switchboard cluster bus" "$CF_JNDI"
+fi
+if has_line "$TOPIC_JNDI" <<<"$jms_resources"; then
+  log "JMS topic $TOPIC_JNDI exists"
+else
+  log "creating JMS topic $TOPIC_JNDI (physical destination $TOPIC_PHYSICAL)"
+  asa create-jms-resource --target "$TARGET" --restype jakarta.jms.Topic \
+      --property "Name=$TOPIC_PHYSICAL" --description "Switchboard cluster bus" "$TOPIC_JNDI"
+fi
+# The physical destination is auto-created by OpenMQ on first use (imq.autocreate.topic=true).
+# Creating it explicitly needs the broker's JMX connector, which is not available when the
+# broker is bound to 127.0.0.1 (see create-local-domain.sh), so this step is best effort.
+if jmsdests="$(asa list-jmsdest 2>/dev/null)"; then
+  if has_line "$TOPIC_PHYSICAL" <<<"$jmsdests"; then
+    log "physical destination $TOPIC_PHYSICAL exists"
+  else
+    log "creating physical destination $TOPIC_PHYSICAL"
+    asa create-jmsdest --desttype topic "$TOPIC_PHYSICAL" \
+      || log "WARNING: create-jmsdest failed; OpenMQ will auto-create the topic on first use"
+  fi
+else
+  log "broker admin (JMX) not reachable; $TOPIC_PHYSICAL will be auto-created by OpenMQ on first use"
+fi
+
+# --- Tyrus idle-timeout CPU fix ------------------------------------------------
+# Tyrus re-schedules each session's idle-timeout task on every message through the default
+# managed scheduled executor; each submission costs a classpath scan. With the default managed
+# scheduled executor disabled Tyrus falls back to a plain Java executor. MicroProfile Fault
+# Tolerance also uses the defaults, so it gets its own managed executors or Payara won't start.
+mes="$(asa list-managed-executor-services --target "$TARGET" 2>/dev/null || true)"
+if has_line "$FT_EXECUTOR" <<<"$mes"; then
+  log "managed executor service $FT_EXECUTOR exists"
+else
+  log "creating managed executor service $FT_EXECUTOR"
+  asa create-managed-executor-service --target "$TARGET" --corepoolsize 2 --maximumpoolsize 16 \
+      --taskqueuecapacity 1000 --description "MicroProfile Fault Tolerance (Switchboard)" "$FT_EXECUTOR"
+fi
+mses="$(asa list-managed-scheduled-executor-services --target "$TARGET" 2>/dev/null || true)"
+if has_line "$FT_SCHEDULER" <<<"$mses"; then
+  log "managed scheduled executor service $FT_SCHEDULER exists"
+else
+  log "creating managed scheduled executor service $FT_SCHEDULER"
+  asa create-managed-scheduled-executor-service --target "$TARGET" --corepoolsize 2 \
+      --description "MicroProfile Fault Tolerance (Switchboard)" "$FT_SCHEDULER"
+fi
+log "pointing MicroProfile Fault Tolerance at its own executors"
+asa set-fault-tolerance-configuration --target "$CONFIG" \
+    --managedexecutorservicename "$FT_EXECUTOR" \
+    --managedscheduledexecutorservicename "$FT_SCHEDULER"
+mses_attr="resources.managed-scheduled-executor-service.$DEFAULT_MSES"
+case "${TYRUS_FIX:-context}" in
+  context)
+    log "default managed scheduled executor: enabled, context propagation off"
+    asa set "$mses_attr.enabled=true" "$mses_attr.context-info-enabled=false" ;;
+  disable)
+    log "disabling $DEFAULT_MSES (CDI applications will not deploy, see TYRUS_FIX above)"
+    asa set "$mses_attr.enabled=false" ;;
+  none)
+    log "leaving $DEFAULT_MSES as shipped" ;;
+  *)
+    log "unknown TYRUS_FIX=${TYRUS_FIX} (context|disable|none)" >&2; exit 2 ;;
+esac
+
+# --- Hazelcast: no wildcard bind -------------------------------------------------
+if asa list-jvm-options --target "$TARGET" 2>/dev/null | has_line "$HZ_JVM_OPTION"; then
+  log "JVM option $HZ_JVM_OPTION exists"
+else
+  log "adding JVM option $HZ_JVM_OPTION"
+  asa create-jvm-options --target "$TARGET" -- "$HZ_JVM_OPTION"
+fi
+
+if [[ "${RESTART:-false}" == "true" ]]; then
+  log "restarting the domain"
+  asa restart-domain
+else
+  log "done. Restart the domain so the executor and JVM option changes take effect."
+fi
