@@ -1,7 +1,7 @@
 package org.switchboard.connection;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.websocket.CloseReason;
 import org.switchboard.protocol.CloseCodes;
 
 import java.util.Collection;
@@ -11,7 +11,8 @@ import java.util.logging.Logger;
 
 /**
  * Every connection held by this member. On undeploy or server stop each client is told 1001
- * (going away) so it reconnects elsewhere instead of seeing a dropped socket.
+ * (going away, see {@code HubShutdown}) so it reconnects elsewhere instead of seeing a dropped
+ * socket.
  */
 @ApplicationScoped
 public class ConnectionRegistry {
@@ -19,6 +20,7 @@ public class ConnectionRegistry {
     private static final Logger LOG = Logger.getLogger(ConnectionRegistry.class.getName());
 
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private final CloseReason goingAway = CloseCodes.goingAway();
 
     public void add(Connection connection) {
         connections.put(connection.id(), connection);
@@ -36,11 +38,11 @@ public class ConnectionRegistry {
         return connections.size();
     }
 
-    @PreDestroy
-    void goingAway() {
-        LOG.info(() -> "Switchboard stopping: closing " + connections.size() + " connections with 1001");
+    /** Closes every connection with 1001 on the calling thread; called once at shutdown. */
+    public void goingAway() {
+        LOG.info("Switchboard stopping: closing " + connections.size() + " connections with 1001");
         for (Connection connection : connections.values()) {
-            connection.closeNow(CloseCodes.goingAway());
+            connection.closeNow(goingAway);
         }
     }
 }

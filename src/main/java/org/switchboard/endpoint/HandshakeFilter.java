@@ -8,14 +8,12 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.switchboard.protocol.ProtocolVersion;
+import org.switchboard.protocol.QueryParameters;
 import org.switchboard.security.IdentityResolver;
 
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Refuses WebSocket upgrades the hub cannot serve with a plain HTTP 400 before any socket is
@@ -45,9 +43,7 @@ public class HandshakeFilter extends HttpFilter {
                     + String.join(", ", ProtocolVersion.SUPPORTED));
             return;
         }
-        Map<String, List<String>> parameters = request.getParameterMap().entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> Arrays.asList(e.getValue())));
-        if (identities.resolve(parameters, "pending").isEmpty()) {
+        if (identities.resolve(QueryParameters.parse(request.getQueryString()), "pending").isEmpty()) {
             refuse(response, identities.rule());
             return;
         }

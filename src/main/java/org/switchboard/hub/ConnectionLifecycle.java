@@ -10,6 +10,7 @@ import org.switchboard.connection.Connection;
 import org.switchboard.connection.ConnectionRegistry;
 import org.switchboard.connection.HubExecutors;
 import org.switchboard.connection.SessionSink;
+import org.switchboard.protocol.QueryParameters;
 import org.switchboard.protocol.CloseCodes;
 import org.switchboard.protocol.ProtocolVersion;
 import org.switchboard.protocol.ServerFrame;
@@ -44,7 +45,7 @@ public class ConnectionLifecycle {
 
     public void open(Session session) {
         String id = newId();
-        Identity identity = identities.resolve(session.getRequestParameterMap(), id)
+        Identity identity = identities.resolve(QueryParameters.parse(session.getQueryString()), id)
                 .orElseThrow(() -> new IllegalStateException("handshake filter let an invalid identity through"));
         session.setMaxTextMessageBufferSize(settings.maxMessageBytes());
         session.setMaxBinaryMessageBufferSize(settings.maxMessageBytes());

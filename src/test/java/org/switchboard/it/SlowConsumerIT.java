@@ -1,0 +1,78 @@
+package org.switchboard.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.switchboard.it.support.HubClient;
+import org.switchboard.it.support.RawWebSocket;
+
+import java.net.URL;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.switchboard.it.support.HubClient.isOk;
+
+/**
+ * A client that stops reading is closed as a slow consumer (4001) and nobody else notices. The
+ * heartbeat timeout is long here: a stalled client answers no pings either, and this test is
+ * about the send queue, not the heartbeat.
+ */
+@ExtendWith(ArquillianExtension.class)
+class SlowConsumerIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.hub(Map.of("switchboard.heartbeat.timeout-ms", "600000"));
+    }
+
+    @ArquillianResource
+    URL base;
+
+    private static String channel() {
+        return "slow-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void aClientThatStopsReadingIsClosedAndOthersGetEverythingInOrder() throws Exception {
+        String channel = channel();
+        int count = 10_000;
+        String kilobyte = "k".repeat(1000);
+        try (RawWebSocket stalled = RawWebSocket.connect(HubClient.endpoint(base, "stalled"), 4096);
+             HubClient reader = HubClient.connect(base, "reader");
+             HubClient publisher = HubClient.connect(base, "publisher")) {
+            stalled.sendText("{\"type\":\"subscribe\",\"id\":\"1\",\"channel\":\"" + channel + "\"}");
+            // read up to the subscribe reply, then never read again until the end
+            while (!stalled.readFrame().text().contains("\"id\":\"1\"")) {
+                // welcome frame
+            }
+            reader.subscribe(channel);
+            int window = 200;
+            for (int start = 0; start < count; start += window) {
+                String last = null;
+                for (int i = start; i < start + window; i++) {
+                    last = publisher.request("publish", channel,
+                            Json.createObjectBuilder().add("n", i).add("pad", kilobyte).build());
+                }
+                assertThat(isOk(publisher.reply(last))).isTrue();
+            }
+            assertThat(publisher.snapshot(e -> "reply".equals(e.getString("type")) && !isOk(e))).isEmpty();
+
+            List<JsonObject> messages = reader.awaitMessages(channel, count);
+            assertThat(messages).hasSize(count);
+            for (int i = 0; i < count; i++) {
+                assertThat(messages.get(i).getJsonObject("data").getInt("n")).isEqualTo(i);
+            }
+            assertThat(reader.isClosed()).isFalse();
+
+            stalled.setReadTimeout(60_000);
+            assertThat(stalled.readUntilClose()).isEqualTo(4001);
+        }
+    }
+}
