@@ -34,6 +34,8 @@ CONFIG="${CONFIG:-server-config}"
 CF_JNDI="jms/switchboard/ConnectionFactory"
 TOPIC_JNDI="jms/switchboard/Messages"
 TOPIC_PHYSICAL="SwitchboardMessages"
+QUEUE_JNDI="jms/switchboard/Ingress"
+QUEUE_PHYSICAL="SwitchboardIngress"
 FT_EXECUTOR="concurrent/switchboard/FaultToleranceExecutor"
 FT_SCHEDULER="concurrent/switchboard/FaultToleranceScheduler"
 DEFAULT_MSES="concurrent/__defaultManagedScheduledExecutorService"
@@ -65,6 +67,13 @@ else
   log "creating JMS topic $TOPIC_JNDI (physical destination $TOPIC_PHYSICAL)"
   asa create-jms-resource --target "$TARGET" --restype jakarta.jms.Topic \
       --property "Name=$TOPIC_PHYSICAL" --description "Switchboard cluster bus" "$TOPIC_JNDI"
+fi
+if has_line "$QUEUE_JNDI" <<<"$jms_resources"; then
+  log "JMS queue $QUEUE_JNDI exists"
+else
+  log "creating JMS queue $QUEUE_JNDI (physical destination $QUEUE_PHYSICAL)"
+  asa create-jms-resource --target "$TARGET" --restype jakarta.jms.Queue \
+      --property "Name=$QUEUE_PHYSICAL" --description "Switchboard ingress: publications before sequencing" "$QUEUE_JNDI"
 fi
 # The physical destination is auto-created by OpenMQ on first use (imq.autocreate.topic=true).
 # Creating it explicitly needs the broker's JMX connector, which is not available when the
@@ -127,6 +136,16 @@ else
   log "adding JVM option $HZ_JVM_OPTION"
   asa create-jvm-options --target "$TARGET" -- "$HZ_JVM_OPTION"
 fi
+
+# --- Bounded per-connection write buffering ---------------------------------------
+# Grizzly lets each connection queue 4 x the socket send buffer before a write reports
+# "not ready"; with Linux send-buffer autotuning that is up to 16 MB per connection, so a
+# client that stops reading would hold megabytes of server memory before Switchboard's
+# slow-consumer limit (switchboard.limits.send-queue) could see it. A fixed socket send buffer
+# bounds it (64 KB socket buffer -> 256 KB Grizzly queue per connection).
+SOCKET_WRITE_BUFFER="${SOCKET_WRITE_BUFFER:-65536}"
+log "socket write buffer of transport tcp in $CONFIG: $SOCKET_WRITE_BUFFER bytes"
+asa set "configs.config.${CONFIG}.network-config.transports.transport.tcp.socket-write-buffer-size=${SOCKET_WRITE_BUFFER}" >/dev/null
 
 if [[ "${RESTART:-false}" == "true" ]]; then
   log "restarting the domain"

@@ -9,8 +9,8 @@ import org.switchboard.channel.SubscriptionIndex;
 import org.switchboard.connection.ConnectionRegistry;
 
 /**
- * The hub's MicroProfile Metrics (served by Payara at /metrics in Prometheus format): what an
- * operator watches to see load and trouble.
+ * The hub's MicroProfile Metrics (served by Payara at /metrics in Prometheus format, counters
+ * with a {@code _total} suffix): what an operator watches to see load and trouble.
  */
 @ApplicationScoped
 public class HubMetrics {
@@ -30,11 +30,11 @@ public class HubMetrics {
 
     @PostConstruct
     void register() {
-        published = registry.counter("switchboard_published_total");
-        delivered = registry.counter("switchboard_delivered_total");
-        slowConsumers = registry.counter("switchboard_slow_consumer_closes_total");
-        heartbeatTimeouts = registry.counter("switchboard_heartbeat_timeouts_total");
-        errors = registry.counter("switchboard_error_replies_total");
+        published = registry.counter("switchboard_published");
+        delivered = registry.counter("switchboard_delivered");
+        slowConsumers = registry.counter("switchboard_slow_consumer_closes");
+        heartbeatTimeouts = registry.counter("switchboard_heartbeat_timeouts");
+        errors = registry.counter("switchboard_error_replies");
         registry.gauge("switchboard_connections", connections, ConnectionRegistry::count);
         registry.gauge("switchboard_channels", subscriptions, SubscriptionIndex::channelCount);
     }

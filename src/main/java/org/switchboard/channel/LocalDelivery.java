@@ -12,8 +12,8 @@ import org.switchboard.protocol.Replies;
 import java.util.Set;
 
 /**
- * Delivers one event from the topic to this member's subscribers of its channel: numbers it,
- * encodes it once, and queues the same string on every subscriber's send queue.
+ * Delivers one event from the topic to this member's subscribers of its channel: encodes it
+ * once and queues the same string on every subscriber's send queue.
  */
 @ApplicationScoped
 public class LocalDelivery {
@@ -21,18 +21,13 @@ public class LocalDelivery {
     @Inject
     SubscriptionIndex subscriptions;
     @Inject
-    ChannelSequencer sequencer;
-    @Inject
     HubMetrics metrics;
 
     public void deliver(HubEvent event) {
         Set<Connection> targets = subscriptions.subscribers(event.channel());
         String frame = switch (event.kind()) {
-            case MESSAGE -> {
-                long seq = sequencer.next(event.channel());
-                yield targets.isEmpty() ? null
-                        : MessageFrames.message(event.channel(), seq, event.ts(), event.from(), event.dataJson());
-            }
+            case MESSAGE -> targets.isEmpty() ? null
+                    : MessageFrames.message(event.channel(), event.epoch(), event.seq(), event.ts(), event.from(), event.dataJson());
             case JOIN -> targets.isEmpty() ? null : FrameEncoder.toJson(Replies.join(event.channel(), event.from()));
             case LEAVE -> targets.isEmpty() ? null : FrameEncoder.toJson(Replies.leave(event.channel(), event.from()));
         };

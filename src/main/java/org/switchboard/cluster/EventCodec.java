@@ -8,7 +8,7 @@ import org.switchboard.protocol.Member;
 
 /**
  * Maps {@link HubEvent}s to JMS text messages: the payload is the body, the rest are message
- * properties, so members never parse the payload on the way through.
+ * properties, so nobody parses the payload on the way through.
  */
 final class EventCodec {
 
@@ -17,6 +17,8 @@ final class EventCodec {
     static final String CONNECTION = "sbConnection";
     static final String NAME = "sbName";
     static final String TS = "sbTs";
+    static final String EPOCH = "sbEpoch";
+    static final String SEQ = "sbSeq";
 
     private EventCodec() {
     }
@@ -28,6 +30,8 @@ final class EventCodec {
         message.setStringProperty(CONNECTION, event.from().connection());
         message.setStringProperty(NAME, event.from().name());
         message.setLongProperty(TS, event.ts());
+        message.setLongProperty(EPOCH, event.epoch());
+        message.setLongProperty(SEQ, event.seq());
         return message;
     }
 
@@ -38,6 +42,8 @@ final class EventCodec {
                 message.getStringProperty(CHANNEL),
                 new Member(message.getStringProperty(CONNECTION), message.getStringProperty(NAME)),
                 message.getLongProperty(TS),
-                body);
+                body,
+                message.propertyExists(EPOCH) ? message.getLongProperty(EPOCH) : 0,
+                message.propertyExists(SEQ) ? message.getLongProperty(SEQ) : 0);
     }
 }

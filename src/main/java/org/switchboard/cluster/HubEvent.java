@@ -3,22 +3,27 @@ package org.switchboard.cluster;
 import org.switchboard.protocol.Member;
 
 /**
- * What travels on the message topic between members: a publication or a presence change.
- * {@code dataJson} is the publisher's payload as compact JSON (null for presence changes).
+ * What travels through the broker: a publication or a presence change. {@code dataJson} is the
+ * publisher's payload as compact JSON (null for presence changes). A publication gets its
+ * position ({@code epoch}, {@code seq}) from the sequencer; until then both are 0.
  */
-public record HubEvent(Kind kind, String channel, Member from, long ts, String dataJson) {
+public record HubEvent(Kind kind, String channel, Member from, long ts, String dataJson, long epoch, long seq) {
 
     public enum Kind { MESSAGE, JOIN, LEAVE }
 
     public static HubEvent message(String channel, Member from, String dataJson) {
-        return new HubEvent(Kind.MESSAGE, channel, from, System.currentTimeMillis(), dataJson);
+        return new HubEvent(Kind.MESSAGE, channel, from, System.currentTimeMillis(), dataJson, 0, 0);
     }
 
     public static HubEvent join(String channel, Member member) {
-        return new HubEvent(Kind.JOIN, channel, member, System.currentTimeMillis(), null);
+        return new HubEvent(Kind.JOIN, channel, member, System.currentTimeMillis(), null, 0, 0);
     }
 
     public static HubEvent leave(String channel, Member member) {
-        return new HubEvent(Kind.LEAVE, channel, member, System.currentTimeMillis(), null);
+        return new HubEvent(Kind.LEAVE, channel, member, System.currentTimeMillis(), null, 0, 0);
+    }
+
+    public HubEvent at(long epoch, long seq) {
+        return new HubEvent(kind, channel, from, ts, dataJson, epoch, seq);
     }
 }

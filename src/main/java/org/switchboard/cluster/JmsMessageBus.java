@@ -10,8 +10,9 @@ import org.switchboard.connection.HubExecutors;
 import java.util.function.Consumer;
 
 /**
- * The message bus over a Jakarta Messaging topic: one publisher and one subscriber per member,
- * each on its own thread with a long-lived context. Started with the application.
+ * The message bus over Jakarta Messaging: members send events to the ingress queue, the elected
+ * sequencer numbers them and forwards them to the topic, and every member's own subscription to
+ * the topic delivers them locally. Each part runs on its own thread with a long-lived context.
  */
 @ApplicationScoped
 public class JmsMessageBus implements MessageBus {
@@ -24,23 +25,31 @@ public class JmsMessageBus implements MessageBus {
     HubExecutors executors;
     @Inject
     LocalDelivery delivery;
+    @Inject
+    LeaderLease lease;
 
-    private TopicPublisher publisher;
+    private IngressPublisher publisher;
     private TopicSubscriber subscriber;
-    private Thread publisherThread;
-    private Thread subscriberThread;
+    private Sequencer sequencer;
+    private Thread[] threads;
 
     public synchronized void start() {
         if (publisher != null) {
             return;
         }
-        publisher = new TopicPublisher(settings.publishQueue(), settings.publishTimeoutMs(),
-                resources::connectionFactory, resources::topic);
+        publisher = new IngressPublisher(settings.publishQueue(), settings.publishTimeoutMs(),
+                resources::connectionFactory, resources::ingress);
         subscriber = new TopicSubscriber(resources::connectionFactory, resources::topic, delivery::deliver);
-        publisherThread = executors.newThread("switchboard-topic-publisher", publisher);
-        subscriberThread = executors.newThread("switchboard-topic-subscriber", subscriber);
-        subscriberThread.start();
-        publisherThread.start();
+        sequencer = new Sequencer(resources::connectionFactory, resources::ingress, resources::topic, lease::isLeader);
+        threads = new Thread[]{
+                executors.newThread("switchboard-topic-subscriber", subscriber),
+                executors.newThread("switchboard-sequencer", sequencer),
+                executors.newThread("switchboard-ingress-publisher", publisher)};
+        for (Thread thread : threads) {
+            thread.start();
+        }
+        lease.start();
+        executors.scheduler().scheduleWithFixedDelay(publisher::expireOverdue, 250, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -50,7 +59,7 @@ public class JmsMessageBus implements MessageBus {
 
     @Override
     public boolean isReady() {
-        return publisher != null && subscriber.isConnected();
+        return publisher != null && publisher.isUsable() && subscriber.isConnected();
     }
 
     @PreDestroy
@@ -58,17 +67,16 @@ public class JmsMessageBus implements MessageBus {
         if (publisher == null) {
             return;
         }
+        lease.release();
         publisher.stop();
         subscriber.stop();
-        join(publisherThread);
-        join(subscriberThread);
-    }
-
-    private static void join(Thread thread) {
-        try {
-            thread.join(3000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        sequencer.stop();
+        for (Thread thread : threads) {
+            try {
+                thread.join(3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

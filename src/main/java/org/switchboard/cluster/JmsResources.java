@@ -3,13 +3,14 @@ package org.switchboard.cluster;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Queue;
 import jakarta.jms.Topic;
 import org.switchboard.config.HubSettings;
 
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 
-/** Looks up the JMS connection factory and topic under the JNDI names given in config. */
+/** Looks up the JMS connection factory, ingress queue and topic under the JNDI names given in config. */
 @ApplicationScoped
 public class JmsResources {
 
@@ -18,6 +19,10 @@ public class JmsResources {
 
     public ConnectionFactory connectionFactory() {
         return lookup(settings.jmsConnectionFactory(), ConnectionFactory.class);
+    }
+
+    public Queue ingress() {
+        return lookup(settings.jmsIngressQueue(), Queue.class);
     }
 
     public Topic topic() {

@@ -53,6 +53,10 @@ public class HubSettings {
     String jmsTopic;
 
     @Inject
+    @ConfigProperty(name = "switchboard.jms.ingress-queue", defaultValue = "jms/switchboard/Ingress")
+    String jmsIngressQueue;
+
+    @Inject
     @ConfigProperty(name = "switchboard.jms.publish-queue", defaultValue = "10000")
     int publishQueue;
 
@@ -98,6 +102,10 @@ public class HubSettings {
 
     public String jmsTopic() {
         return jmsTopic;
+    }
+
+    public String jmsIngressQueue() {
+        return jmsIngressQueue;
     }
 
     public int publishQueue() {

@@ -106,6 +106,25 @@ public final class Connection {
         closing.set(true);
     }
 
+    /**
+     * Closes once the write in flight has reached the socket, or after {@code graceMillis} at the
+     * latest: a client that is merely slow then still receives the close frame and its code.
+     */
+    public boolean closeAfterDrain(CloseReason reason, java.util.concurrent.ScheduledExecutorService timer, long graceMillis) {
+        if (!closing.compareAndSet(false, true)) {
+            return false;
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        Runnable close = () -> {
+            if (done.compareAndSet(false, true)) {
+                sink.close(reason);
+            }
+        };
+        queue.drainThen(close);
+        timer.schedule(close, graceMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return true;
+    }
+
     /** Like {@link #close} but on the calling thread. */
     public void closeNow(CloseReason reason) {
         if (closing.compareAndSet(false, true)) {

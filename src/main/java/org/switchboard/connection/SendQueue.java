@@ -19,6 +19,7 @@ public final class SendQueue {
     private final int capacity;
     private final int batchMaxChars;
     private volatile boolean failed;
+    private volatile Runnable afterWrite;
 
     public SendQueue(FrameSink sink, int capacity, int batchMaxChars) {
         this.sink = sink;
@@ -44,6 +45,29 @@ public final class SendQueue {
 
     public int size() {
         return size.get();
+    }
+
+    /**
+     * Stops sending: drops what is queued and runs {@code then} once the write in flight (if any)
+     * has been handed to the socket, so that a close frame sent by {@code then} is not stuck
+     * behind it in the container's own write queue.
+     */
+    public void drainThen(Runnable then) {
+        failed = true;
+        queue.clear();
+        size.set(0);
+        afterWrite = then;
+        if (writing.compareAndSet(false, true)) {
+            runAfterWrite();
+        }
+    }
+
+    private void runAfterWrite() {
+        Runnable then = afterWrite;
+        afterWrite = null;
+        if (then != null) {
+            then.run();
+        }
     }
 
     private void writeNext() {
@@ -79,6 +103,10 @@ public final class SendQueue {
     }
 
     private void written(Throwable error) {
+        if (afterWrite != null) {
+            runAfterWrite();
+            return;
+        }
         if (error != null) {
             failed = true;
             queue.clear();

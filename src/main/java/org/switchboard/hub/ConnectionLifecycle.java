@@ -29,6 +29,7 @@ public class ConnectionLifecycle {
     private static final Logger LOG = Logger.getLogger(ConnectionLifecycle.class.getName());
     private static final String KEY = Connection.class.getName();
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final long SLOW_CLOSE_GRACE_MS = 5000;
 
     @Inject
     HubSettings settings;
@@ -72,7 +73,7 @@ public class ConnectionLifecycle {
     }
 
     private void slowConsumer(Connection connection) {
-        if (connection.close(CloseCodes.slowConsumer())) {
+        if (connection.closeAfterDrain(CloseCodes.slowConsumer(), executors.scheduler(), SLOW_CLOSE_GRACE_MS)) {
             metrics.slowConsumer();
             LOG.info(() -> "closed slow consumer " + connection);
         }

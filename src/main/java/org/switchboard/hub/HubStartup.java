@@ -5,10 +5,11 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.switchboard.cluster.JmsMessageBus;
+import org.switchboard.presence.PresenceJanitor;
 
 import java.util.logging.Logger;
 
-/** Starts the topic subscription and the heartbeat when the application starts. */
+/** Starts the message bus, the presence janitor and the heartbeat when the application starts. */
 @ApplicationScoped
 public class HubStartup {
 
@@ -18,8 +19,11 @@ public class HubStartup {
     JmsMessageBus bus;
     @Inject
     Heartbeat heartbeat;
+    @Inject
+    PresenceJanitor janitor;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        janitor.start();
         bus.start();
         heartbeat.start();
         LOG.info("Switchboard started");

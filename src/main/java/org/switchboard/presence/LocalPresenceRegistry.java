@@ -1,6 +1,5 @@
 package org.switchboard.presence;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import org.switchboard.protocol.Member;
 
 import java.util.Comparator;
@@ -8,8 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** In-memory presence of this member's connections, per channel. */
-@ApplicationScoped
+/** In-memory presence of one member's connections, per channel: the registry when there is no grid. */
 public class LocalPresenceRegistry implements PresenceRegistry {
 
     private final Map<String, Map<String, Member>> byChannel = new ConcurrentHashMap<>();

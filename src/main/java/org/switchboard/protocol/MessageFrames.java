@@ -13,10 +13,11 @@ public final class MessageFrames {
     private MessageFrames() {
     }
 
-    public static String message(String channel, long seq, long ts, Member from, String dataJson) {
+    public static String message(String channel, long epoch, long seq, long ts, Member from, String dataJson) {
         StringBuilder sb = new StringBuilder(96 + channel.length() + dataJson.length());
         sb.append("{\"type\":\"message\",\"channel\":");
         appendString(sb, channel);
+        sb.append(",\"epoch\":").append(epoch);
         sb.append(",\"seq\":").append(seq);
         sb.append(",\"ts\":").append(ts);
         sb.append(",\"from\":{\"connection\":");

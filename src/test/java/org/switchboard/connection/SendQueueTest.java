@@ -94,6 +94,30 @@ class SendQueueTest {
     }
 
     @Test
+    void drainThenWaitsForTheWriteInFlightAndDropsTheRest() {
+        ManualSink sink = new ManualSink();
+        SendQueue queue = new SendQueue(sink, 10, 1000);
+        List<String> events = new ArrayList<>();
+        queue.offer("1");
+        queue.offer("2");
+        queue.drainThen(() -> events.add("closed"));
+        assertThat(events).isEmpty();
+        assertThat(queue.offer("3")).isFalse();
+        sink.complete(null);
+        assertThat(events).containsExactly("closed");
+        assertThat(sink.frames).containsExactly("1");
+    }
+
+    @Test
+    void drainThenRunsAtOnceWhenIdle() {
+        ManualSink sink = new ManualSink();
+        SendQueue queue = new SendQueue(sink, 10, 1000);
+        List<String> events = new ArrayList<>();
+        queue.drainThen(() -> events.add("closed"));
+        assertThat(events).containsExactly("closed");
+    }
+
+    @Test
     void synchronousCompletionDrainsEverythingInOrder() {
         List<String> written = new ArrayList<>();
         FrameSink immediate = new ManualSink() {

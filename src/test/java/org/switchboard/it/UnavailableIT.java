@@ -23,14 +23,14 @@ import static org.switchboard.it.support.HubClient.errorCode;
 /**
  * When the message topic cannot be reached, a publish is answered with {@code unavailable}
  * (never silently dropped, never hanging) and readiness reports the hub not ready. Here the
- * topic's JNDI name points nowhere, which the hub cannot tell from a broker that is down.
+ * ingress queue's JNDI name points nowhere, which the hub cannot tell from a broker that is down.
  */
 @ExtendWith(ArquillianExtension.class)
 class UnavailableIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.hub(Map.of("switchboard.jms.topic", "jms/switchboard/NoSuchTopic"));
+        return Deployments.hub(Map.of("switchboard.jms.ingress-queue", "jms/switchboard/NoSuchQueue"));
     }
 
     @ArquillianResource

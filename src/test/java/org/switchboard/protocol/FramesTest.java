@@ -15,8 +15,8 @@ class FramesTest {
     void handBuiltMessageFrameMatchesJsonbEncoding() {
         Member from = new Member("c1", "Zoë \"the\" <admin>\n");
         String data = "{\"text\":\"h\\u00e9\\nllo\",\"n\":[1,2.5,null,true]}";
-        String hand = MessageFrames.message("lobby.x:1", 42, 1700000000123L, from, data);
-        String jsonb = FrameEncoder.toJson(new ServerFrame("message", null, "lobby.x:1", 42L, 1700000000123L, from,
+        String hand = MessageFrames.message("lobby.x:1", 1795000000000L, 42, 1700000000123L, from, data);
+        String jsonb = FrameEncoder.toJson(new ServerFrame("message", null, "lobby.x:1", 1795000000000L, 42L, 1700000000123L, from,
                 Json.createReader(new StringReader(data)).readValue()));
         assertThat(parse(hand)).isEqualTo(parse(jsonb));
         assertThat(hand).doesNotContain("\n");

@@ -1,0 +1,79 @@
+package org.switchboard.cluster;
+
+import com.hazelcast.map.IMap;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.switchboard.connection.HubExecutors;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Elects the one member that numbers messages: a grid entry with a time-to-live that its holder
+ * renews every second. When the holder dies the entry expires within {@link #TTL_SECONDS} and
+ * another member takes over. Alone (no grid), this member always leads.
+ */
+@ApplicationScoped
+public class LeaderLease {
+
+    private static final Logger LOG = Logger.getLogger(LeaderLease.class.getName());
+    static final String MAP = "switchboard.leader";
+    static final String KEY = "sequencer";
+    static final long TTL_SECONDS = 5;
+
+    @Inject
+    Grid grid;
+    @Inject
+    HubExecutors executors;
+
+    private volatile boolean leader;
+    private ScheduledFuture<?> renewal;
+
+    public void start() {
+        if (grid.hazelcast().isEmpty()) {
+            leader = true;
+            return;
+        }
+        renewal = executors.scheduler().scheduleWithFixedDelay(this::renew, 0, 1, TimeUnit.SECONDS);
+    }
+
+    public boolean isLeader() {
+        return leader;
+    }
+
+    void renew() {
+        try {
+            IMap<String, String> map = grid.hazelcast().orElseThrow().getMap(MAP);
+            String me = grid.deploymentId();
+            String holder = map.putIfAbsent(KEY, me, TTL_SECONDS, TimeUnit.SECONDS);
+            boolean mine = holder == null || holder.equals(me);
+            if (mine && holder != null) {
+                map.setTtl(KEY, TTL_SECONDS, TimeUnit.SECONDS);
+            }
+            if (mine != leader) {
+                LOG.info(mine ? "this member now numbers messages (sequencer)" : "another member numbers messages now");
+            }
+            leader = mine;
+        } catch (RuntimeException e) {
+            leader = false;
+            LOG.log(Level.WARNING, "leader lease renewal failed", e);
+        }
+    }
+
+    /** Gives the lease up at shutdown so another member takes over at once. */
+    public void release() {
+        if (renewal != null) {
+            renewal.cancel(false);
+        }
+        leader = false;
+        grid.hazelcast().ifPresent(hz -> {
+            try {
+                hz.<String, String>getMap(MAP).remove(KEY, grid.deploymentId());
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "lease release failed", e);
+            }
+        });
+    }
+}

@@ -1,0 +1,96 @@
+package org.switchboard.cluster;
+
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSProducer;
+import jakarta.jms.Message;
+import jakarta.jms.Queue;
+import jakarta.jms.Topic;
+import org.switchboard.channel.ChannelSequencer;
+
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs on every member but works only on the lease holder: it takes events from the ingress
+ * queue in the order the broker received them, gives each publication its channel position
+ * (epoch, seq) and forwards everything to the topic. One numbering authority is what makes every
+ * member deliver a channel's messages with the same sequence numbers in the same order.
+ * A new holder starts a new epoch (its start time) and numbers each channel from 1 again.
+ */
+final class Sequencer implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(Sequencer.class.getName());
+
+    private final Supplier<ConnectionFactory> factory;
+    private final Supplier<Queue> ingress;
+    private final Supplier<Topic> topic;
+    private final BooleanSupplier leader;
+    private final Backoff backoff = new Backoff(100, 5000);
+    private volatile boolean running = true;
+
+    Sequencer(Supplier<ConnectionFactory> factory, Supplier<Queue> ingress, Supplier<Topic> topic, BooleanSupplier leader) {
+        this.factory = factory;
+        this.ingress = ingress;
+        this.topic = topic;
+        this.leader = leader;
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            if (!leader.getAsBoolean()) {
+                if (!pause(200)) {
+                    return;
+                }
+                continue;
+            }
+            long epoch = System.currentTimeMillis();
+            ChannelSequencer positions = new ChannelSequencer();
+            try (JMSContext context = factory.get().createContext(JMSContext.AUTO_ACKNOWLEDGE);
+                 JMSConsumer consumer = context.createConsumer(ingress.get())) {
+                JMSProducer producer = context.createProducer()
+                        .setDeliveryMode(DeliveryMode.NON_PERSISTENT)
+                        .setDisableMessageID(true)
+                        .setDisableMessageTimestamp(true);
+                Topic destination = topic.get();
+                LOG.info("sequencer active, epoch " + epoch);
+                backoff.reset();
+                while (running && leader.getAsBoolean()) {
+                    Message message = consumer.receive(250);
+                    if (message == null) {
+                        continue;
+                    }
+                    HubEvent event = EventCodec.fromMessage(message);
+                    if (event.kind() == HubEvent.Kind.MESSAGE) {
+                        event = event.at(epoch, positions.next(event.channel()));
+                    }
+                    producer.send(destination, EventCodec.toMessage(context, event));
+                }
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "sequencer lost the broker: " + e);
+                if (running && !backoff.pause()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
