@@ -1,0 +1,131 @@
+package org.switchboard.it.cluster;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local two-member cluster of the tests, built and torn down by the same
+ * {@code server-config} scripts an admin uses: a standalone OpenMQ broker, a DAS and a deployment
+ * group of two Payara instances, all on 127.0.0.1.
+ */
+final class LocalCluster {
+
+    static final Path STATE = Path.of("target/switchboard-cluster/cluster.env");
+    private static final Path LOG = Path.of("target/cluster-it.log");
+
+    private Map<String, String> state = Map.of();
+
+    void start() throws Exception {
+        run(Duration.ofMinutes(15), "server-config/create-local-cluster.sh", payaraHome(), war());
+        state = readState();
+    }
+
+    void stop() {
+        try {
+            run(Duration.ofMinutes(5), "server-config/stop-local-cluster.sh");
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping the local cluster failed; see " + LOG, e);
+        }
+    }
+
+    URL member(int i) {
+        try {
+            return new URL("http://127.0.0.1:" + (30000 + i * 1000 + 1080) + "/switchboard/");
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    List<URL> members() {
+        return List.of(member(1), member(2));
+    }
+
+    /** kill -9 of a member's JVM, by PID. */
+    void kill(int i) throws Exception {
+        long pid = Long.parseLong(Files.readString(pidFile(i)).trim());
+        ProcessHandle handle = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("member " + i + " not running"));
+        handle.destroyForcibly();
+        handle.onExit().get(60, TimeUnit.SECONDS);
+    }
+
+    void stopBroker() throws Exception {
+        run(Duration.ofMinutes(2), "server-config/cluster-broker.sh", "stop");
+    }
+
+    void startBroker() throws Exception {
+        run(Duration.ofMinutes(2), "server-config/cluster-broker.sh", "start");
+    }
+
+    int readiness(int i) {
+        URI ready = URI.create("http://127.0.0.1:" + (30000 + i * 1000 + 1080) + "/health/ready");
+        try {
+            return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                    .send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(10)).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private Path pidFile(int i) {
+        String path = state.get("MEMBER" + i + "_PIDFILE");
+        if (path == null) {
+            throw new IllegalStateException("no MEMBER" + i + "_PIDFILE in " + STATE + ": " + state);
+        }
+        return Path.of(path);
+    }
+
+    private static String payaraHome() {
+        return new File(System.getProperty("payara.home", "target/payara6")).getAbsolutePath();
+    }
+
+    private static String war() {
+        return new File(System.getProperty("switchboard.war", "target/switchboard.war")).getAbsolutePath();
+    }
+
+    private static Map<String, String> readState() throws IOException {
+        Map<String, String> values = new HashMap<>();
+        for (String line : Files.readAllLines(STATE)) {
+            int eq = line.indexOf('=');
+            if (eq > 0 && !line.startsWith("#")) {
+                values.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim().replaceAll("^\"|\"$", ""));
+            }
+        }
+        return values;
+    }
+
+    private static void run(Duration limit, String... command) throws Exception {
+        Files.createDirectories(LOG.getParent());
+        String[] bash = new String[command.length + 1];
+        bash[0] = "bash";
+        System.arraycopy(command, 0, bash, 1, command.length);
+        Process process = new ProcessBuilder(bash)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(LOG.toFile()))
+                .start();
+        if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", command) + " did not finish within " + limit + "; see " + LOG);
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed with " + process.exitValue() + "; see " + LOG);
+        }
+    }
+}
