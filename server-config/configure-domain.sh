@@ -8,6 +8,8 @@
 #   ASADMIN       asadmin executable (default: $PAYARA_HOME/bin/asadmin, else asadmin from PATH)
 #   ASADMIN_OPTS  asadmin connection options, word-split, e.g. "--port 4848 --user admin --passwordfile /path/pw"
 #   TARGET        target for resources and JVM options (default: server)
+#   JVM_TARGET    target for the JVM option if not TARGET (a deployment group takes no JVM options:
+#                 pass its config, e.g. TARGET=switchboard-dg JVM_TARGET=sb-config)
 #   CONFIG        configuration for the fault tolerance settings (default: server-config)
 #   RESTART       if "true", restart the domain at the end (restart-domain) so the changes take effect
 #   TYRUS_FIX     how to keep Tyrus' idle-timeout scheduling off the expensive path (default: context)
@@ -30,6 +32,7 @@ fi
 ASADMIN_OPTS="${ASADMIN_OPTS:-}"
 TARGET="${TARGET:-server}"
 CONFIG="${CONFIG:-server-config}"
+JVM_TARGET="${JVM_TARGET:-$TARGET}"
 
 CF_JNDI="jms/switchboard/ConnectionFactory"
 TOPIC_JNDI="jms/switchboard/Messages"
@@ -52,33 +55,43 @@ if ! asa version >/dev/null 2>&1; then
   exit 1
 fi
 
-# --- JMS: connection factory + topic -----------------------------------------
-jms_resources="$(asa list-jms-resources --target "$TARGET" 2>/dev/null || true)"
-if has_line "$CF_JNDI" <<<"$jms_resources"; then
-  log "JMS connection factory $CF_JNDI exists"
-else
-  log "creating JMS connection factory $CF_JNDI"
-  asa create-jms-resource --target "$TARGET" --restype jakarta.jms.ConnectionFactory \
+# --- JMS: connection factory + topic + ingress queue -------------------------------
+# Resources are domain-wide and referenced by targets. A resource that already exists in the domain
+# (e.g. created for the DAS) but is not referenced by TARGET only gets a resource-ref for TARGET.
+# (The list-*-resources commands take the target as an operand, "domain" for all; they do not
+# accept deployment groups, so what TARGET references is read from list-resource-refs.)
+refs="$(asa list-resource-refs "$TARGET" 2>/dev/null || true)"
+# ensure_resource <kind> <jndi name> <domain-wide list> <create command...>
+ensure_resource() {
+  local kind="$1" jndi="$2" existing="$3"; shift 3
+  if has_line "$jndi" <<<"$refs"; then
+    log "$kind $jndi exists (referenced by $TARGET)"
+  elif has_line "$jndi" <<<"$existing"; then
+    log "$kind $jndi exists; referencing it from $TARGET"
+    asa create-resource-ref --target "$TARGET" "$jndi"
+  else
+    log "creating $kind $jndi"
+    asa "$@"
+  fi
+}
+jms_resources="$(asa list-jms-resources domain 2>/dev/null || true)"
+ensure_resource "JMS connection factory" "$CF_JNDI" "$jms_resources" \
+  create-jms-resource --target "$TARGET" --restype jakarta.jms.ConnectionFactory \
       --description "Switchboard cluster bus" "$CF_JNDI"
-fi
-if has_line "$TOPIC_JNDI" <<<"$jms_resources"; then
-  log "JMS topic $TOPIC_JNDI exists"
-else
-  log "creating JMS topic $TOPIC_JNDI (physical destination $TOPIC_PHYSICAL)"
-  asa create-jms-resource --target "$TARGET" --restype jakarta.jms.Topic \
+ensure_resource "JMS topic" "$TOPIC_JNDI" "$jms_resources" \
+  create-jms-resource --target "$TARGET" --restype jakarta.jms.Topic \
       --property "Name=$TOPIC_PHYSICAL" --description "Switchboard cluster bus" "$TOPIC_JNDI"
-fi
-if has_line "$QUEUE_JNDI" <<<"$jms_resources"; then
-  log "JMS queue $QUEUE_JNDI exists"
-else
-  log "creating JMS queue $QUEUE_JNDI (physical destination $QUEUE_PHYSICAL)"
-  asa create-jms-resource --target "$TARGET" --restype jakarta.jms.Queue \
+ensure_resource "JMS queue" "$QUEUE_JNDI" "$jms_resources" \
+  create-jms-resource --target "$TARGET" --restype jakarta.jms.Queue \
       --property "Name=$QUEUE_PHYSICAL" --description "Switchboard ingress: publications before sequencing" "$QUEUE_JNDI"
-fi
-# The physical destination is auto-created by OpenMQ on first use (imq.autocreate.topic=true).
-# Creating it explicitly needs the broker's JMX connector, which is not available when the
+# The physical destinations are auto-created by OpenMQ on first use (imq.autocreate.topic/queue=true).
+# Creating them explicitly needs the broker's JMX connector, which is not available when the
 # broker is bound to 127.0.0.1 (see create-local-domain.sh), so this step is best effort.
-if jmsdests="$(asa list-jmsdest 2>/dev/null)"; then
+# Only for TARGET=server: list-jmsdest/create-jmsdest act on the DAS's own broker. A remote broker
+# (create-local-cluster.sh) gets its destinations with imqcmd.
+if [[ "$TARGET" != "server" ]]; then
+  log "physical destinations: not managed here for target $TARGET (created on its broker / auto-created)"
+elif jmsdests="$(asa list-jmsdest 2>/dev/null)"; then
   if has_line "$TOPIC_PHYSICAL" <<<"$jmsdests"; then
     log "physical destination $TOPIC_PHYSICAL exists"
   else
@@ -86,8 +99,15 @@ if jmsdests="$(asa list-jmsdest 2>/dev/null)"; then
     asa create-jmsdest --desttype topic "$TOPIC_PHYSICAL" \
       || log "WARNING: create-jmsdest failed; OpenMQ will auto-create the topic on first use"
   fi
+  if has_line "$QUEUE_PHYSICAL" <<<"$jmsdests"; then
+    log "physical destination $QUEUE_PHYSICAL exists"
+  else
+    log "creating physical destination $QUEUE_PHYSICAL"
+    asa create-jmsdest --desttype queue "$QUEUE_PHYSICAL" \
+      || log "WARNING: create-jmsdest failed; OpenMQ will auto-create the queue on first use"
+  fi
 else
-  log "broker admin (JMX) not reachable; $TOPIC_PHYSICAL will be auto-created by OpenMQ on first use"
+  log "broker admin (JMX) not reachable; $TOPIC_PHYSICAL and $QUEUE_PHYSICAL will be auto-created by OpenMQ on first use"
 fi
 
 # --- Tyrus idle-timeout CPU fix ------------------------------------------------
@@ -95,22 +115,14 @@ fi
 # managed scheduled executor; each submission costs a classpath scan. With the default managed
 # scheduled executor disabled Tyrus falls back to a plain Java executor. MicroProfile Fault
 # Tolerance also uses the defaults, so it gets its own managed executors or Payara won't start.
-mes="$(asa list-managed-executor-services --target "$TARGET" 2>/dev/null || true)"
-if has_line "$FT_EXECUTOR" <<<"$mes"; then
-  log "managed executor service $FT_EXECUTOR exists"
-else
-  log "creating managed executor service $FT_EXECUTOR"
-  asa create-managed-executor-service --target "$TARGET" --corepoolsize 2 --maximumpoolsize 16 \
+ensure_resource "managed executor service" "$FT_EXECUTOR" \
+  "$(asa list-managed-executor-services domain 2>/dev/null || true)" \
+  create-managed-executor-service --target "$TARGET" --corepoolsize 2 --maximumpoolsize 16 \
       --taskqueuecapacity 1000 --description "MicroProfile Fault Tolerance (Switchboard)" "$FT_EXECUTOR"
-fi
-mses="$(asa list-managed-scheduled-executor-services --target "$TARGET" 2>/dev/null || true)"
-if has_line "$FT_SCHEDULER" <<<"$mses"; then
-  log "managed scheduled executor service $FT_SCHEDULER exists"
-else
-  log "creating managed scheduled executor service $FT_SCHEDULER"
-  asa create-managed-scheduled-executor-service --target "$TARGET" --corepoolsize 2 \
+ensure_resource "managed scheduled executor service" "$FT_SCHEDULER" \
+  "$(asa list-managed-scheduled-executor-services domain 2>/dev/null || true)" \
+  create-managed-scheduled-executor-service --target "$TARGET" --corepoolsize 2 \
       --description "MicroProfile Fault Tolerance (Switchboard)" "$FT_SCHEDULER"
-fi
 log "pointing MicroProfile Fault Tolerance at its own executors"
 asa set-fault-tolerance-configuration --target "$CONFIG" \
     --managedexecutorservicename "$FT_EXECUTOR" \
@@ -130,11 +142,11 @@ case "${TYRUS_FIX:-context}" in
 esac
 
 # --- Hazelcast: no wildcard bind -------------------------------------------------
-if asa list-jvm-options --target "$TARGET" 2>/dev/null | has_line "$HZ_JVM_OPTION"; then
+if asa list-jvm-options --target "$JVM_TARGET" 2>/dev/null | has_line "$HZ_JVM_OPTION"; then
   log "JVM option $HZ_JVM_OPTION exists"
 else
   log "adding JVM option $HZ_JVM_OPTION"
-  asa create-jvm-options --target "$TARGET" -- "$HZ_JVM_OPTION"
+  asa create-jvm-options --target "$JVM_TARGET" -- "$HZ_JVM_OPTION"
 fi
 
 # --- Bounded per-connection write buffering ---------------------------------------

@@ -10,6 +10,9 @@
 # the script refuses. The domain is left STOPPED (fully configured) unless KEEP_RUNNING=true,
 # in which case it is restarted and left running.
 #
+# Environment: HEAP (DAS -Xmx, default 1g); JVM_OPTIONS (extra DAS JVM options, space-separated,
+#   written into server-config before the first start, e.g. "-Dhazelcast.max.no.heartbeat.seconds=8").
+#
 # Loopback-only from the first start:
 #   * HTTP/HTTPS/admin listeners, IIOP listeners and the JMX connector are set by pre-boot
 #     commands (start-domain --prebootcommandfile), i.e. before anything binds;
@@ -67,6 +70,10 @@ sed -i \
 #   --dasbindaddress 127.0.0.1 --daspublicaddress 127.0.0.1, written before the first start
 sed -i -e 's#<hazelcast-runtime-configuration #<hazelcast-runtime-configuration interface="127.0.0.1" das-bind-address="127.0.0.1" das-public-address="127.0.0.1" #' "$DOMAIN_XML"
 grep -q -- "-Dhazelcast.socket.bind.any=false" "$DOMAIN_XML" || { log "failed to add the Hazelcast JVM option" >&2; exit 1; }
+for opt in ${JVM_OPTIONS:-}; do
+  sed -i -e "0,/<jvm-options>-Dhazelcast.socket.bind.any=false<\/jvm-options>/s##&\n        <jvm-options>$opt</jvm-options>#" "$DOMAIN_XML"
+  grep -qF -- "<jvm-options>$opt</jvm-options>" "$DOMAIN_XML" || { log "failed to add JVM option $opt" >&2; exit 1; }
+done
 grep -q 'interface="127.0.0.1"' "$DOMAIN_XML" || { log "failed to set the Hazelcast interface" >&2; exit 1; }
 
 PREBOOT="$(mktemp)"

@@ -117,8 +117,7 @@ final class IngressPublisher implements Runnable {
             }
             inFlight = pending;
             try {
-                ensureOpen();
-                producer.send(destination, EventCodec.toMessage(context, pending.event));
+                sendWithOneRetry(pending.event);
                 backoff.reset();
                 lastFailed = false;
                 inFlight = null;
@@ -128,7 +127,6 @@ final class IngressPublisher implements Runnable {
                 lastFailed = true;
                 inFlight = null;
                 pending.answer(e);
-                closeContext();
                 if (running && !backoff.pause()) {
                     break;
                 }
@@ -138,6 +136,31 @@ final class IngressPublisher implements Runnable {
         Pending left;
         while ((left = queue.poll()) != null) {
             left.answer(new IllegalStateException("hub stopping"));
+        }
+    }
+
+    /**
+     * A context that lived through a broker restart is closed without anyone noticing until it
+     * is used; so a failure on a context opened earlier is retried once on a fresh one.
+     */
+    private void sendWithOneRetry(HubEvent event) throws Exception {
+        boolean reused = context != null;
+        try {
+            ensureOpen();
+            producer.send(destination, EventCodec.toMessage(context, event));
+        } catch (Exception first) {
+            closeContext();
+            if (!reused) {
+                throw first;
+            }
+            try {
+                ensureOpen();
+                producer.send(destination, EventCodec.toMessage(context, event));
+            } catch (Exception second) {
+                closeContext();
+                second.addSuppressed(first);
+                throw second;
+            }
         }
     }
 

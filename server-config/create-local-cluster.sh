@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# Builds, from nothing, a local Switchboard cluster on this host, everything on 127.0.0.1:
+#
+#   standalone OpenMQ broker "sbbroker"  127.0.0.1:27676 (jms 27677, admin 27678, JMX 27679)
+#        ^ JMS service REMOTE (all members share one message fabric)
+#   DAS domain "switchboard-cluster"     admin 30048, HTTP 30080, Hazelcast 30049 (portbase 30000)
+#   deployment group "switchboard-dg", config "sb-config" (shared by the members):
+#     sb-member<i> (portbase 3i000)      HTTP 3i080, HTTPS 3i081, admin 3i048, IIOP 3i037, JMX 3i086,
+#                                        Hazelcast 3i049
+#   Hazelcast data grid: DAS 30049 + members 3i049, interface 127.0.0.1, tcpip discovery
+#
+# Usage: server-config/create-local-cluster.sh <payara-home> [war] [members]
+#   war      default: $WAR, else target/switchboard.war        members  default: $MEMBERS, else 2 (1-9)
+#   (the two optional arguments may come in either order: a number is the member count)
+#
+# Writes $CLUSTER_DIR/cluster.env (CLUSTER_DIR default <payara-home>/../switchboard-cluster, i.e.
+# target/switchboard-cluster) with PAYARA_HOME, ports, MEMBER<i>_URL, MEMBER<i>_PIDFILE, MEMBER<i>_PID.
+# An existing cluster (state file, running domain, instances or broker) is stopped and deleted first.
+#
+# Companions: cluster-broker.sh start|stop|kill|status, restart-member.sh <i>, stop-local-cluster.sh
+#
+# Environment: READY_TIMEOUT (seconds to wait for every member's /health/ready, default 300),
+#   HZ_HEARTBEAT (Hazelcast heartbeat interval, s, default 1), HZ_MAX_NO_HEARTBEAT (s, default 8),
+#   MEMBER_HEAP (default 512m), DAS_HEAP (default 512m), JMS_RECONNECT_INTERVAL (s, default 2),
+#   JMS_RECONNECT_ATTEMPTS (default 3).
+set -euo pipefail
+
+usage() { echo "usage: $0 <payara-home> [war] [members]" >&2; exit 2; }
+[[ $# -ge 1 && $# -le 3 ]] || usage
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+PAYARA_HOME="$(cd "$1" && pwd)"
+WAR="${WAR:-$ROOT/target/switchboard.war}"
+MEMBERS="${MEMBERS:-2}"
+for arg in "${@:2}"; do
+  if [[ "$arg" =~ ^[0-9]+$ ]]; then MEMBERS="$arg"; else WAR="$arg"; fi
+done
+[[ "$MEMBERS" =~ ^[1-9]$ ]] || { echo "members must be 1..9 (ports 3i0xx)" >&2; exit 2; }
+[[ -f "$WAR" ]] || { echo "no WAR at $WAR (run ./mvnw -DskipTests package)" >&2; exit 1; }
+WAR="$(cd "$(dirname "$WAR")" && pwd)/$(basename "$WAR")"
+
+export PAYARA_HOME
+export CLUSTER_DIR="${CLUSTER_DIR:-$(dirname "$PAYARA_HOME")/switchboard-cluster}"
+export BROKER_NAME=sbbroker BROKER_PORT=27676
+DOMAIN=switchboard-cluster
+PORTBASE=30000
+ADMIN_PORT=30048
+DG=switchboard-dg
+CFG=sb-config
+NODE="localhost-$DOMAIN"      # the DAS's own CONFIG node, created with the domain
+READY_TIMEOUT="${READY_TIMEOUT:-300}"
+HZ_HEARTBEAT="${HZ_HEARTBEAT:-1}"
+HZ_MAX_NO_HEARTBEAT="${HZ_MAX_NO_HEARTBEAT:-8}"
+MEMBER_HEAP="${MEMBER_HEAP:-512m}"
+# JMS RA reconnect to the broker: with Payara's defaults (5 s x 3 attempts x 3 address-list iterations)
+# the application saw a lost broker only after ~40 s; 2 s x 3 x 1 -> readiness 503 within ~5 s.
+JMS_RECONNECT_INTERVAL="${JMS_RECONNECT_INTERVAL:-2}"
+JMS_RECONNECT_ATTEMPTS="${JMS_RECONNECT_ATTEMPTS:-3}"
+ASADMIN="$PAYARA_HOME/bin/asadmin"
+ASA=("$ASADMIN" --host 127.0.0.1 --port "$ADMIN_PORT")
+STATE="$CLUSTER_DIR/cluster.env"
+# Hazelcast failure detection (every data grid member, the DAS included: the master removes members).
+# Hazelcast reads these system properties when Payara's programmatic config does not set them.
+HZ_OPTS="-Dhazelcast.heartbeat.interval.seconds=$HZ_HEARTBEAT -Dhazelcast.max.no.heartbeat.seconds=$HZ_MAX_NO_HEARTBEAT"
+
+log() { printf '[create-local-cluster] %s %s\n' "$(date +%T)" "$*"; }
+member() { echo "sb-member$1"; }
+http_port() { echo $((30000 + $1 * 1000 + 80)); }
+T0=$SECONDS
+
+# --- 0. remove a previous cluster ---------------------------------------------------
+if [[ -f "$STATE" || -d "$PAYARA_HOME/glassfish/domains/$DOMAIN" || -f "$CLUSTER_DIR/broker.pid" ]]; then
+  log "removing the previous cluster"
+  "$SCRIPT_DIR/stop-local-cluster.sh" "$PAYARA_HOME"
+fi
+rm -rf "$PAYARA_HOME/glassfish/nodes/$NODE" "$CLUSTER_DIR"
+mkdir -p "$CLUSTER_DIR"
+for p in $ADMIN_PORT 30080 27676; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+    log "port $p is in use by another process; cannot create the cluster" >&2; exit 1
+  fi
+done
+
+on_error() {
+  log "FAILED (line $1); tearing down what was started" >&2
+  "$SCRIPT_DIR/stop-local-cluster.sh" "$PAYARA_HOME" >&2 || true
+}
+trap 'on_error $LINENO' ERR
+
+# --- 1. broker ------------------------------------------------------------------------
+"$SCRIPT_DIR/cluster-broker.sh" start
+# physical destinations, created up front (OpenMQ would auto-create them, with auto-create defaults)
+printf 'imq.imqcmd.password=admin\n' >"$CLUSTER_DIR/imqcmd.pass"
+for d in "t SwitchboardMessages" "q SwitchboardIngress"; do
+  set -- $d
+  "$PAYARA_HOME/mq/bin/imqcmd" create dst -t "$1" -n "$2" -b "127.0.0.1:$BROKER_PORT" \
+      -u admin -passfile "$CLUSTER_DIR/imqcmd.pass" -f -s
+done
+log "broker destinations: topic SwitchboardMessages, queue SwitchboardIngress"
+
+# --- 2. DAS: loopback-only domain (create-local-domain.sh), heartbeat options, started ----
+log "creating DAS domain $DOMAIN (portbase $PORTBASE)"
+HEAP="${DAS_HEAP:-512m}" JVM_OPTIONS="$HZ_OPTS" KEEP_RUNNING=false \
+  "$SCRIPT_DIR/create-local-domain.sh" "$PAYARA_HOME" "$DOMAIN" "$PORTBASE"
+log "starting DAS"
+"$ASADMIN" start-domain --domaindir "$PAYARA_HOME/glassfish/domains" "$DOMAIN"
+
+# Data grid discovery: explicit TCP/IP members. The default "domain" discovery does not work on
+# loopback: an instance that finds the DAS address 127.0.0.1/localhost replaces it by this machine's
+# non-loopback IP (Payara's DomainDiscoveryStrategy), where the loopback-bound DAS is not listening,
+# so every instance ended up alone in its own grid (DG Size: 1).
+# Members: DAS 127.0.0.1:30049, instance i 127.0.0.1:3i049 (system property HZ_LISTENER_PORT,
+# which default-config's config-specific-data-grid-start-port refers to).
+hz_members="127.0.0.1:$((PORTBASE + 49))"
+for i in $(seq 1 "$MEMBERS"); do hz_members+=",127.0.0.1:$((30000 + i * 1000 + 49))"; done
+log "data grid: tcpip discovery, members $hz_members"
+"${ASA[@]}" set-hazelcast-configuration --dynamic=true --clustermode tcpip --tcpipmembers "$hz_members"
+
+# --- 3. shared member configuration sb-config -----------------------------------------
+log "creating config $CFG (copy of default-config), loopback listeners, REMOTE JMS"
+"${ASA[@]}" copy-config default-config "$CFG"
+c="configs.config.$CFG"
+"${ASA[@]}" set \
+  "$c.network-config.network-listeners.network-listener.http-listener-1.address=127.0.0.1" \
+  "$c.network-config.network-listeners.network-listener.http-listener-2.address=127.0.0.1" \
+  "$c.network-config.network-listeners.network-listener.admin-listener.address=127.0.0.1" \
+  "$c.iiop-service.iiop-listener.orb-listener-1.address=127.0.0.1" \
+  "$c.iiop-service.iiop-listener.SSL.address=127.0.0.1" \
+  "$c.iiop-service.iiop-listener.SSL_MUTUALAUTH.address=127.0.0.1" \
+  "$c.admin-service.jmx-connector.system.address=127.0.0.1" \
+  "$c.jms-service.type=REMOTE" \
+  "$c.jms-service.jms-host.default_JMS_host.host=127.0.0.1" \
+  "$c.jms-service.jms-host.default_JMS_host.port=$BROKER_PORT" \
+  "$c.jms-service.reconnect-interval-in-seconds=$JMS_RECONNECT_INTERVAL" \
+  "$c.jms-service.reconnect-attempts=$JMS_RECONNECT_ATTEMPTS" \
+  "$c.jms-service.addresslist-iterations=1" \
+  >/dev/null
+log "JVM options of $CFG: -Xmx$MEMBER_HEAP, Hazelcast bind/heartbeat"
+"${ASA[@]}" delete-jvm-options --target "$CFG" -- "-Xmx512m" >/dev/null 2>&1 || true
+"${ASA[@]}" create-jvm-options --target "$CFG" -- \
+  "-Xmx$MEMBER_HEAP:-Dhazelcast.socket.bind.any=false:${HZ_OPTS// /:}"
+
+# Payara logs com.hazelcast at WARNING only; membership changes (Members {size:..}, Removing Member)
+# are INFO messages of com.hazelcast.internal.cluster: log them on the DAS and the members
+"${ASA[@]}" set-log-levels --target server com.hazelcast.internal.cluster=INFO >/dev/null
+"${ASA[@]}" set-log-levels --target "$CFG" com.hazelcast.internal.cluster=INFO >/dev/null
+
+# --- 4. deployment group + instances ---------------------------------------------------
+log "creating deployment group $DG with $MEMBERS instance(s)"
+"${ASA[@]}" create-deployment-group "$DG"
+for i in $(seq 1 "$MEMBERS"); do
+  "${ASA[@]}" create-instance --node "$NODE" --config "$CFG" --portbase $((30000 + i * 1000)) \
+      --checkports=true "$(member "$i")"
+  "${ASA[@]}" create-system-properties --target "$(member "$i")" "HZ_LISTENER_PORT=$((30000 + i * 1000 + 49))"
+  "${ASA[@]}" add-instance-to-deployment-group --instance "$(member "$i")" --deploymentgroup "$DG"
+done
+
+# --- 5. Switchboard resources, Tyrus fix, FT executors (configure-domain.sh) -------------
+log "applying configure-domain.sh to $DG / $CFG"
+ASADMIN="$ASADMIN" ASADMIN_OPTS="--host 127.0.0.1 --port $ADMIN_PORT" TARGET="$DG" JVM_TARGET="$CFG" CONFIG="$CFG" \
+  "$SCRIPT_DIR/configure-domain.sh"
+
+# --- 6. deploy, start, wait ---------------------------------------------------------------
+log "deploying $WAR to $DG"
+"${ASA[@]}" deploy --target "$DG" --name switchboard --contextroot switchboard "$WAR"
+log "starting the instances"
+T_START=$SECONDS
+"${ASA[@]}" start-deployment-group "$DG"
+
+log "waiting up to ${READY_TIMEOUT}s for /health/ready on every member"
+deadline=$((SECONDS + READY_TIMEOUT))
+for i in $(seq 1 "$MEMBERS"); do
+  url="http://127.0.0.1:$(http_port "$i")/health/ready"
+  until [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url")" == 200 ]]; do
+    if (( SECONDS >= deadline )); then
+      log "$(member "$i") not ready within ${READY_TIMEOUT}s: $url" >&2
+      curl -s --max-time 5 "$url" >&2 || true
+      false
+    fi
+    sleep 1
+  done
+  log "$(member "$i") ready"
+done
+log "instances started and ready in $((SECONDS - T_START))s"
+
+# --- 7. state file ------------------------------------------------------------------------
+{
+  echo "# written by create-local-cluster.sh on $(date -Is)"
+  echo "PAYARA_HOME=$PAYARA_HOME"
+  echo "CLUSTER_DIR=$CLUSTER_DIR"
+  echo "DOMAIN=$DOMAIN"
+  echo "ADMIN_PORT=$ADMIN_PORT"
+  echo "DEPLOYMENT_GROUP=$DG"
+  echo "CONFIG=$CFG"
+  echo "NODE=$NODE"
+  echo "BROKER_NAME=$BROKER_NAME"
+  echo "BROKER_PORT=$BROKER_PORT"
+  echo "BROKER_PIDFILE=$CLUSTER_DIR/broker.pid"
+  echo "MEMBERS=$MEMBERS"
+  for i in $(seq 1 "$MEMBERS"); do
+    pidfile="$PAYARA_HOME/glassfish/nodes/$NODE/$(member "$i")/config/pid"
+    echo "MEMBER${i}_NAME=$(member "$i")"
+    echo "MEMBER${i}_HTTP_PORT=$(http_port "$i")"
+    echo "MEMBER${i}_URL=http://127.0.0.1:$(http_port "$i")/switchboard/"
+    echo "MEMBER${i}_PIDFILE=$pidfile"
+    echo "MEMBER${i}_PID=$(tr -dc '0-9' <"$pidfile")"
+  done
+} >"$STATE"
+trap - ERR
+
+log "cluster ready in $((SECONDS - T0))s; state: $STATE"
+"${ASA[@]}" list-instances -l "$DG" || true
+echo
+urls=()
+for i in $(seq 1 "$MEMBERS"); do urls+=("http://127.0.0.1:$(http_port "$i")/switchboard/"); done
+if (( MEMBERS == 2 )); then
+  echo "Switchboard cluster demo: ${urls[0]} and ${urls[1]}"
+else
+  echo "Switchboard cluster demo: ${urls[*]}"
+fi
+echo "Stop it with: server-config/stop-local-cluster.sh   (or ./mvnw -Pcluster-demo-stop validate)"
