@@ -19,6 +19,7 @@ final class EventCodec {
     static final String TS = "sbTs";
     static final String EPOCH = "sbEpoch";
     static final String SEQ = "sbSeq";
+    static final String REF = "sbRef";
 
     private EventCodec() {
     }
@@ -32,6 +33,9 @@ final class EventCodec {
         message.setLongProperty(TS, event.ts());
         message.setLongProperty(EPOCH, event.epoch());
         message.setLongProperty(SEQ, event.seq());
+        if (event.ref() != null) {
+            message.setStringProperty(REF, event.ref());
+        }
         return message;
     }
 
@@ -44,6 +48,7 @@ final class EventCodec {
                 message.getLongProperty(TS),
                 body,
                 message.propertyExists(EPOCH) ? message.getLongProperty(EPOCH) : 0,
-                message.propertyExists(SEQ) ? message.getLongProperty(SEQ) : 0);
+                message.propertyExists(SEQ) ? message.getLongProperty(SEQ) : 0,
+                message.getStringProperty(REF));
     }
 }

@@ -2,15 +2,18 @@ package org.switchboard.cluster;
 
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
+import jakarta.jms.Destination;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSProducer;
-import jakarta.jms.Destination;
 
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -20,14 +23,18 @@ import java.util.logging.Logger;
  * Sends this member's events to the ingress queue from one long-lived JMS context on its own
  * thread. One producer keeps each publisher's messages in order; non-persistent delivery without
  * a transaction makes a send a single write to the broker. Callers only enqueue, so no container
- * thread waits for the broker; an event that waits longer than the timeout fails instead of
- * hanging.
+ * thread waits for the broker.
+ * <p>
+ * A non-persistent send "succeeds" even into a connection the broker has already dropped, so an
+ * event counts as published only when it comes back from the topic, sequenced ({@link #confirm}).
+ * An event that is neither confirmed nor failed within the timeout is answered with a timeout:
+ * no caller waits without bound and no loss goes unreported.
  */
 final class IngressPublisher implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(IngressPublisher.class.getName());
 
-    /** One event waiting for the broker; answered exactly once, by the sender or the watchdog. */
+    /** One event waiting for the broker; answered exactly once, by the sender, the echo or the watchdog. */
     private static final class Pending {
         final HubEvent event;
         final long enqueuedNanos = System.nanoTime();
@@ -47,18 +54,22 @@ final class IngressPublisher implements Runnable {
     }
 
     private final BlockingQueue<Pending> queue;
+    private final Map<String, Pending> awaitingEcho = new ConcurrentHashMap<>();
+    private final AtomicLong refs = new AtomicLong();
+    private final String refPrefix;
     private final Supplier<ConnectionFactory> factory;
     private final Supplier<? extends Destination> target;
     private final long timeoutNanos;
     private final Backoff backoff = new Backoff(100, 5000);
     private volatile boolean running = true;
     private volatile boolean lastFailed;
-    private volatile Pending inFlight;
     private JMSContext context;
     private JMSProducer producer;
     private Destination destination;
 
-    IngressPublisher(int capacity, long timeoutMs, Supplier<ConnectionFactory> factory, Supplier<? extends Destination> destination) {
+    IngressPublisher(String refPrefix, int capacity, long timeoutMs, Supplier<ConnectionFactory> factory,
+                     Supplier<? extends Destination> destination) {
+        this.refPrefix = refPrefix + ":";
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         this.factory = factory;
@@ -66,37 +77,55 @@ final class IngressPublisher implements Runnable {
     }
 
     void publish(HubEvent event, Consumer<Throwable> done) {
-        if (!running || !queue.offer(new Pending(event, done))) {
-            done.accept(new IllegalStateException("publish queue full"));
+        Pending pending = new Pending(event.withRef(refPrefix + refs.incrementAndGet()), done);
+        if (!running || !queue.offer(pending)) {
+            pending.answer(new IllegalStateException("publish queue full"));
         }
     }
 
-    /** False after a send failed, until a send succeeds again. */
+    /** Called for every event the topic delivers: answers the publication it confirms, if ours. */
+    void confirm(HubEvent event) {
+        if (event.ref() != null && event.ref().startsWith(refPrefix)) {
+            Pending pending = awaitingEcho.remove(event.ref());
+            if (pending != null) {
+                lastFailed = false;
+                pending.answer(null);
+            }
+        }
+    }
+
+    /** False after a publication failed or timed out, until one is confirmed or the broker is back. */
     boolean isUsable() {
         return !lastFailed;
+    }
+
+    /** The broker is reachable again (a subscription was just opened). */
+    void brokerReachable() {
+        lastFailed = false;
     }
 
     void stop() {
         running = false;
     }
 
-    /**
-     * Answers every event that has waited longer than the timeout, including one whose send is
-     * stuck on an unreachable broker, so no client waits without bound. Called periodically.
-     */
+    /** Answers every event that has waited longer than the timeout. Called periodically. */
     void expireOverdue() {
         long now = System.nanoTime();
-        TimeoutException overdue = new TimeoutException("broker did not take the event in time");
-        Pending current = inFlight;
-        if (current != null && now - current.enqueuedNanos > timeoutNanos) {
-            lastFailed = true;
-            current.answer(overdue);
-        }
         for (Pending pending : queue) {
             if (now - pending.enqueuedNanos > timeoutNanos && queue.remove(pending)) {
-                pending.answer(overdue);
+                overdue(pending);
             }
         }
+        for (Pending pending : awaitingEcho.values()) {
+            if (now - pending.enqueuedNanos > timeoutNanos && awaitingEcho.remove(pending.event.ref(), pending)) {
+                overdue(pending);
+            }
+        }
+    }
+
+    private void overdue(Pending pending) {
+        lastFailed = true;
+        pending.answer(new TimeoutException("the message topic did not confirm the event in time"));
     }
 
     @Override
@@ -112,20 +141,17 @@ final class IngressPublisher implements Runnable {
                 continue;
             }
             if (System.nanoTime() - pending.enqueuedNanos > timeoutNanos) {
-                pending.answer(new TimeoutException("broker did not take the event in time"));
+                overdue(pending);
                 continue;
             }
-            inFlight = pending;
+            awaitingEcho.put(pending.event.ref(), pending);
             try {
                 sendWithOneRetry(pending.event);
                 backoff.reset();
-                lastFailed = false;
-                inFlight = null;
-                pending.answer(null);
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "publish to ingress queue failed: " + e);
                 lastFailed = true;
-                inFlight = null;
+                awaitingEcho.remove(pending.event.ref());
                 pending.answer(e);
                 if (running && !backoff.pause()) {
                     break;
@@ -133,10 +159,13 @@ final class IngressPublisher implements Runnable {
             }
         }
         closeContext();
+        IllegalStateException stopping = new IllegalStateException("hub stopping");
         Pending left;
         while ((left = queue.poll()) != null) {
-            left.answer(new IllegalStateException("hub stopping"));
+            left.answer(stopping);
         }
+        awaitingEcho.values().forEach(p -> p.answer(stopping));
+        awaitingEcho.clear();
     }
 
     /**

@@ -27,6 +27,8 @@ public class JmsMessageBus implements MessageBus {
     LocalDelivery delivery;
     @Inject
     LeaderLease lease;
+    @Inject
+    Grid grid;
 
     private IngressPublisher publisher;
     private TopicSubscriber subscriber;
@@ -37,9 +39,13 @@ public class JmsMessageBus implements MessageBus {
         if (publisher != null) {
             return;
         }
-        publisher = new IngressPublisher(settings.publishQueue(), settings.publishTimeoutMs(),
+        publisher = new IngressPublisher(grid.deploymentId(), settings.publishQueue(), settings.publishTimeoutMs(),
                 resources::connectionFactory, resources::ingress);
-        subscriber = new TopicSubscriber(resources::connectionFactory, resources::topic, delivery::deliver);
+        IngressPublisher confirmations = publisher;
+        subscriber = new TopicSubscriber(resources::connectionFactory, resources::topic, event -> {
+            delivery.deliver(event);
+            confirmations.confirm(event);
+        }, confirmations::brokerReachable);
         sequencer = new Sequencer(resources::connectionFactory, resources::ingress, resources::topic, lease::isLeader);
         threads = new Thread[]{
                 executors.newThread("switchboard-topic-subscriber", subscriber),

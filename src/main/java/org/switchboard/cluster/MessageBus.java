@@ -9,8 +9,9 @@ import java.util.function.Consumer;
 public interface MessageBus {
 
     /**
-     * Hands the event to the topic without blocking the caller. {@code done} runs once, with
-     * null when the topic has taken the event, or with the reason it could not.
+     * Hands the event to the broker without blocking the caller. {@code done} runs once: with
+     * null when the event has come back from the topic, sequenced (so it reached every member),
+     * or with the reason it could not be confirmed within the publish timeout.
      */
     void publish(HubEvent event, Consumer<Throwable> done);
 

@@ -21,6 +21,8 @@ import java.util.logging.Logger;
  * (epoch, seq) and forwards everything to the topic. One numbering authority is what makes every
  * member deliver a channel's messages with the same sequence numbers in the same order.
  * A new holder starts a new epoch (its start time) and numbers each channel from 1 again.
+ * DUPS_OK acknowledgement lets the broker client acknowledge the queue in batches instead of one
+ * round trip per message; the price is that a takeover may forward a few events twice.
  */
 final class Sequencer implements Runnable {
 
@@ -55,7 +57,7 @@ final class Sequencer implements Runnable {
             }
             long epoch = System.currentTimeMillis();
             ChannelSequencer positions = new ChannelSequencer();
-            try (JMSContext context = factory.get().createContext(JMSContext.AUTO_ACKNOWLEDGE);
+            try (JMSContext context = factory.get().createContext(JMSContext.DUPS_OK_ACKNOWLEDGE);
                  JMSConsumer consumer = context.createConsumer(ingress.get())) {
                 JMSProducer producer = context.createProducer()
                         .setDeliveryMode(DeliveryMode.NON_PERSISTENT)

@@ -24,14 +24,17 @@ final class TopicSubscriber implements Runnable {
     private final Supplier<ConnectionFactory> factory;
     private final Supplier<Topic> topic;
     private final Consumer<HubEvent> delivery;
+    private final Runnable onConnected;
     private final Backoff backoff = new Backoff(100, 5000);
     private volatile boolean running = true;
     private volatile boolean connected;
 
-    TopicSubscriber(Supplier<ConnectionFactory> factory, Supplier<Topic> topic, Consumer<HubEvent> delivery) {
+    TopicSubscriber(Supplier<ConnectionFactory> factory, Supplier<Topic> topic, Consumer<HubEvent> delivery,
+                    Runnable onConnected) {
         this.factory = factory;
         this.topic = topic;
         this.delivery = delivery;
+        this.onConnected = onConnected;
     }
 
     boolean isConnected() {
@@ -48,6 +51,7 @@ final class TopicSubscriber implements Runnable {
             try (JMSContext context = factory.get().createContext(JMSContext.DUPS_OK_ACKNOWLEDGE);
                  JMSConsumer consumer = context.createConsumer(topic.get())) {
                 connected = true;
+                onConnected.run();
                 backoff.reset();
                 while (running) {
                     Message message = consumer.receive(250);

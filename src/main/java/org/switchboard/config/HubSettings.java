@@ -61,7 +61,7 @@ public class HubSettings {
     int publishQueue;
 
     @Inject
-    @ConfigProperty(name = "switchboard.jms.publish-timeout-ms", defaultValue = "2000")
+    @ConfigProperty(name = "switchboard.jms.publish-timeout-ms", defaultValue = "5000")
     long publishTimeoutMs;
 
     public long heartbeatIntervalMs() {

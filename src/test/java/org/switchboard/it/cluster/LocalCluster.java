@@ -43,7 +43,7 @@ final class LocalCluster {
 
     URL member(int i) {
         try {
-            return new URL("http://127.0.0.1:" + (30000 + i * 1000 + 1080) + "/switchboard/");
+            return new URL("http://127.0.0.1:" + (30000 + i * 1000 + 80) + "/switchboard/");
         } catch (MalformedURLException e) {
             throw new IllegalStateException(e);
         }
@@ -70,7 +70,7 @@ final class LocalCluster {
     }
 
     int readiness(int i) {
-        URI ready = URI.create("http://127.0.0.1:" + (30000 + i * 1000 + 1080) + "/health/ready");
+        URI ready = URI.create("http://127.0.0.1:" + (30000 + i * 1000 + 80) + "/health/ready");
         try {
             return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
                     .send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(10)).build(),
