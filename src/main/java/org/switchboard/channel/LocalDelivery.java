@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.switchboard.admin.HubMetrics;
 import org.switchboard.cluster.HubEvent;
+import org.switchboard.config.HubSettings;
 import org.switchboard.connection.Connection;
 import org.switchboard.protocol.FrameEncoder;
 import org.switchboard.protocol.MessageFrames;
@@ -22,14 +23,25 @@ public class LocalDelivery {
     SubscriptionIndex subscriptions;
     @Inject
     HubMetrics metrics;
+    @Inject
+    HubSettings settings;
+
+    /**
+     * Presence changes are announced only on channels of modest size: on a channel with n
+     * members, announcing every join costs n frames, so filling it would cost n² — large
+     * channels answer presence queries instead.
+     */
+    private boolean announces(Set<Connection> targets) {
+        return !targets.isEmpty() && targets.size() <= settings.presenceMaxAnnounced();
+    }
 
     public void deliver(HubEvent event) {
         Set<Connection> targets = subscriptions.subscribers(event.channel());
         String frame = switch (event.kind()) {
             case MESSAGE -> targets.isEmpty() ? null
                     : MessageFrames.message(event.channel(), event.epoch(), event.seq(), event.ts(), event.from(), event.dataJson());
-            case JOIN -> targets.isEmpty() ? null : FrameEncoder.toJson(Replies.join(event.channel(), event.from()));
-            case LEAVE -> targets.isEmpty() ? null : FrameEncoder.toJson(Replies.leave(event.channel(), event.from()));
+            case JOIN -> announces(targets) ? FrameEncoder.toJson(Replies.join(event.channel(), event.from())) : null;
+            case LEAVE -> announces(targets) ? FrameEncoder.toJson(Replies.leave(event.channel(), event.from())) : null;
         };
         if (frame == null) {
             return;

@@ -45,6 +45,10 @@ public class HubSettings {
     int batchMaxBytes;
 
     @Inject
+    @ConfigProperty(name = "switchboard.presence.max-announced", defaultValue = "200")
+    int presenceMaxAnnounced;
+
+    @Inject
     @ConfigProperty(name = "switchboard.jms.connection-factory", defaultValue = "jms/switchboard/ConnectionFactory")
     String jmsConnectionFactory;
 
@@ -94,6 +98,10 @@ public class HubSettings {
 
     public int batchMaxBytes() {
         return batchMaxBytes;
+    }
+
+    public int presenceMaxAnnounced() {
+        return presenceMaxAnnounced;
     }
 
     public String jmsConnectionFactory() {

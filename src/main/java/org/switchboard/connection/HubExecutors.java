@@ -8,6 +8,7 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -24,14 +25,22 @@ public class HubExecutors {
     ManagedThreadFactory threadFactory;
 
     private ScheduledExecutorService scheduler;
+    private ScheduledThreadPoolExecutor websocketIdleTasks;
 
     @PostConstruct
     void start() {
         scheduler = Executors.newScheduledThreadPool(1, named("switchboard-scheduler"));
+        websocketIdleTasks = new ScheduledThreadPoolExecutor(1, named("switchboard-tyrus-idle"));
+        websocketIdleTasks.setRemoveOnCancelPolicy(true);
     }
 
     public ScheduledExecutorService scheduler() {
         return scheduler;
+    }
+
+    /** A plain executor for Tyrus' per-frame idle-timeout tasks (see {@code TyrusIdleTimeoutBypass}). */
+    public ScheduledExecutorService websocketIdleTasks() {
+        return websocketIdleTasks;
     }
 
     /** A thread for a long-running loop of the hub (JMS consumer, publisher). */
@@ -53,6 +62,7 @@ public class HubExecutors {
 
     @PreDestroy
     void stop() {
+        websocketIdleTasks.shutdownNow();
         scheduler.shutdown();
         try {
             scheduler.awaitTermination(2, TimeUnit.SECONDS);

@@ -10,6 +10,7 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import org.switchboard.connection.Connection;
+import org.switchboard.connection.HubExecutors;
 import org.switchboard.hub.ConnectionLifecycle;
 import org.switchboard.hub.RequestHandler;
 import org.switchboard.protocol.Inbound;
@@ -34,9 +35,12 @@ public class HubEndpoint {
     ConnectionLifecycle lifecycle;
     @Inject
     RequestHandler requests;
+    @Inject
+    HubExecutors executors;
 
     @OnOpen
     public void open(Session session) {
+        TyrusIdleTimeoutBypass.apply(session, executors.websocketIdleTasks());
         lifecycle.open(session);
     }
 

@@ -1,0 +1,352 @@
+package switchboard.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** One WebSocket client connection (RFC 6455, text frames, client frames masked). Loop thread only. */
+final class Conn {
+    private static final int CONNECTING = 0, HANDSHAKE = 1, OPEN = 2, CLOSED = 3;
+    private static final byte[] CRLFCRLF = {'\r', '\n', '\r', '\n'};
+
+    final Loop loop;
+    final Run run;
+    final Proto proto;
+    final int index;
+    final String room;
+    final boolean publisher;
+    final InetSocketAddress remote;
+    final InetSocketAddress local;
+    String path;
+    private SocketChannel ch;
+    private SelectionKey key;
+    private int state = CONNECTING;
+    private byte[] pend = new byte[0];
+    private int pendLen;
+    private byte[] frag;
+    private int fragLen;
+    private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>(2);
+    long startNs;
+    boolean ready;
+    long nextSend;
+    long periodNs;
+
+    Conn(Loop loop, Run run, Proto proto, int index, String room, boolean publisher,
+         InetSocketAddress remote, InetSocketAddress local) {
+        this.loop = loop;
+        this.run = run;
+        this.proto = proto;
+        this.index = index;
+        this.room = room;
+        this.publisher = publisher;
+        this.remote = remote;
+        this.local = local;
+    }
+
+    boolean isOpen() {
+        return state == OPEN;
+    }
+
+    void open() {
+        startNs = System.nanoTime();
+        try {
+            ch = SocketChannel.open();
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (local != null) {
+                ch.bind(local);
+            }
+            if (ch.connect(remote)) {
+                key = ch.register(loop.selector, 0, this);
+                sendHandshake();
+            } else {
+                key = ch.register(loop.selector, SelectionKey.OP_CONNECT, this);
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    void onConnectable() throws IOException {
+        if (ch.finishConnect()) {
+            key.interestOps(0);
+            sendHandshake();
+        }
+    }
+
+    private void sendHandshake() throws IOException {
+        state = HANDSHAKE;
+        byte[] nonce = new byte[16];
+        ThreadLocalRandom.current().nextBytes(nonce);
+        String req = "GET " + path + " HTTP/1.1\r\n"
+                + "Host: " + remote.getHostString() + ":" + remote.getPort() + "\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
+                + "Sec-WebSocket-Version: 13\r\n"
+                + proto.extraHeaders()
+                + "\r\n";
+        key.interestOps(SelectionKey.OP_READ);
+        write(ByteBuffer.wrap(req.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    void onReadable() throws IOException {
+        ByteBuffer buf = loop.readBuf;
+        for (int round = 0; round < 16; round++) {
+            buf.clear();
+            int n = ch.read(buf);
+            if (n < 0) {
+                if (state != CLOSED) {
+                    run.closedByServer.increment();
+                    run.sample("eof", "server closed the TCP connection (state " + state + ")");
+                }
+                close();
+                return;
+            }
+            if (n == 0) {
+                return;
+            }
+            byte[] b;
+            int end;
+            if (pendLen > 0) {
+                if (pend.length < pendLen + n) {
+                    pend = Arrays.copyOf(pend, Math.max(pendLen + n, pend.length * 2));
+                }
+                System.arraycopy(buf.array(), 0, pend, pendLen, n);
+                b = pend;
+                end = pendLen + n;
+            } else {
+                b = buf.array();
+                end = n;
+            }
+            int used = consume(b, 0, end);
+            int left = end - used;
+            if (left > 0) {
+                if (b == pend) {
+                    System.arraycopy(pend, used, pend, 0, left);
+                } else {
+                    if (pend.length < left) {
+                        pend = new byte[Math.max(left, 256)];
+                    }
+                    System.arraycopy(b, used, pend, 0, left);
+                }
+            } else if (pend.length > 65536) {
+                pend = new byte[0];
+            }
+            pendLen = left;
+            if (state == CLOSED || n < buf.capacity()) {
+                return;
+            }
+        }
+    }
+
+    /** Consumes whole units (handshake response, frames); returns bytes used. */
+    private int consume(byte[] b, int off, int end) throws IOException {
+        if (state == HANDSHAKE) {
+            int h = Bytes.indexOf(b, off, end, CRLFCRLF);
+            if (h < 0) {
+                return off;
+            }
+            String status = new String(b, off, Math.min(h - off, 200), StandardCharsets.US_ASCII);
+            if (!status.startsWith("HTTP/1.1 101")) {
+                run.sample("handshake", status.split("\r\n")[0]);
+                fail(null);
+                return end;
+            }
+            state = OPEN;
+            off = h + 4;
+            proto.onUpgraded(this);
+        }
+        while (state == OPEN && end - off >= 2) {
+            int b0 = b[off] & 0xFF, b1 = b[off + 1] & 0xFF;
+            boolean fin = (b0 & 0x80) != 0;
+            int op = b0 & 0x0F;
+            boolean masked = (b1 & 0x80) != 0;
+            long len = b1 & 0x7F;
+            int hdr = 2;
+            if (len == 126) {
+                if (end - off < 4) {
+                    break;
+                }
+                len = ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
+                hdr = 4;
+            } else if (len == 127) {
+                if (end - off < 10) {
+                    break;
+                }
+                len = 0;
+                for (int i = 2; i < 10; i++) {
+                    len = (len << 8) | (b[off + i] & 0xFF);
+                }
+                hdr = 10;
+            }
+            if (masked) {
+                hdr += 4; // servers do not mask; tolerated, not unmasked
+            }
+            if (end - off < hdr + len) {
+                break;
+            }
+            int p = off + hdr;
+            int l = (int) len;
+            off = p + l;
+            switch (op) {
+                case 0x0, 0x1, 0x2 -> {
+                    if (op != 0 && fin) {
+                        proto.onText(this, b, p, p + l);
+                    } else {
+                        if (frag == null || op != 0) {
+                            frag = new byte[Math.max(l, 1024)];
+                            fragLen = 0;
+                        }
+                        if (frag.length < fragLen + l) {
+                            frag = Arrays.copyOf(frag, Math.max(fragLen + l, frag.length * 2));
+                        }
+                        System.arraycopy(b, p, frag, fragLen, l);
+                        fragLen += l;
+                        if (fin) {
+                            byte[] whole = frag;
+                            frag = null;
+                            proto.onText(this, whole, 0, fragLen);
+                        }
+                    }
+                }
+                case 0x8 -> {
+                    int code = l >= 2 ? ((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF) : 1005;
+                    run.closedByServer.increment();
+                    run.sample("close-" + code, "close frame " + code + " " + (l > 2 ? Bytes.str(b, p + 2, l - 2) : ""));
+                    close();
+                }
+                case 0x9 -> sendFrame(0xA, Arrays.copyOfRange(b, p, p + l));
+                default -> {
+                    // pong or unknown: ignore
+                }
+            }
+        }
+        return off;
+    }
+
+    void onWritable() throws IOException {
+        while (!out.isEmpty()) {
+            ByteBuffer bb = out.peek();
+            ch.write(bb);
+            if (bb.hasRemaining()) {
+                return;
+            }
+            out.poll();
+        }
+        if (state != CLOSED) {
+            key.interestOps(SelectionKey.OP_READ);
+        }
+    }
+
+    private void write(ByteBuffer bb) throws IOException {
+        if (out.isEmpty()) {
+            ch.write(bb);
+            if (!bb.hasRemaining()) {
+                return;
+            }
+            key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        }
+        out.add(bb);
+    }
+
+    void sendText(String text) {
+        sendFrame(0x1, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Masked client frame; the mask key is 0 (legal; keeps the payload bytes as they are). */
+    void sendFrame(int op, byte[] payload) {
+        if (state != OPEN) {
+            return;
+        }
+        int n = payload.length;
+        int hdr = n < 126 ? 2 : n < 65536 ? 4 : 10;
+        byte[] f = new byte[hdr + 4 + n];
+        f[0] = (byte) (0x80 | op);
+        if (n < 126) {
+            f[1] = (byte) (0x80 | n);
+        } else if (n < 65536) {
+            f[1] = (byte) (0x80 | 126);
+            f[2] = (byte) (n >>> 8);
+            f[3] = (byte) n;
+        } else {
+            f[1] = (byte) (0x80 | 127);
+            for (int i = 0; i < 8; i++) {
+                f[2 + i] = (byte) ((long) n >>> (56 - 8 * i));
+            }
+        }
+        System.arraycopy(payload, 0, f, hdr + 4, n);
+        try {
+            write(ByteBuffer.wrap(f));
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    /** The protocol is ready (welcome / joined / upgraded): counts connect time once. */
+    void markReady() {
+        if (!ready) {
+            ready = true;
+            loop.connect.recordValue(Math.max(1, (System.nanoTime() - startNs) / 1000));
+            run.ready.increment();
+        }
+    }
+
+    void publishOne() {
+        long t = System.nanoTime();
+        long seq = 0;
+        if (run.measuring) {
+            seq = run.seq.incrementAndGet();
+            run.sentMeasured.increment();
+        } else {
+            run.sentWarmup.increment();
+        }
+        proto.publish(this, t, seq);
+    }
+
+    /** A delivery carrying {"t":<nanoTime>,"seq":<n>} at b[at..]. */
+    void delivered(byte[] b, int at, int end) {
+        long t = Bytes.parseLong(b, at + 5, end);   // after {"t":
+        int s = Bytes.indexOf(b, at, end, Proto.SEQ);
+        long seq = s < 0 ? 0 : Bytes.parseLong(b, s + Proto.SEQ.length, end);
+        run.receivedAll.increment();
+        if (seq > 0) {
+            run.receivedMeasured.increment();
+            long us = (System.nanoTime() - t) / 1000;
+            loop.latency.recordValue(Math.max(0, Math.min(us, 3_600_000_000L)));
+        }
+    }
+
+    void fail(Exception e) {
+        if (state != CLOSED) {
+            run.failed.increment();
+            if (e != null) {
+                run.sample("fail-" + e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
+            }
+        }
+        close();
+    }
+
+    void close() {
+        state = CLOSED;
+        out.clear();
+        try {
+            if (key != null) {
+                key.cancel();
+            }
+            if (ch != null) {
+                ch.close();
+            }
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+}

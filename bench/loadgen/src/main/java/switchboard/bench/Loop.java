@@ -1,0 +1,150 @@
+package switchboard.bench;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Iterator;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One selector thread. It owns its connections completely: connect, handshake, reads, writes and
+ * the paced publications of its publishers all happen here, so nothing per connection is shared.
+ */
+final class Loop extends Thread {
+
+    final Selector selector;
+    final ByteBuffer readBuf = ByteBuffer.allocate(1 << 18);
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final PriorityQueue<Conn> schedule = new PriorityQueue<>((a, b) -> Long.compare(a.nextSend, b.nextSend));
+    /** end-to-end latency of measured deliveries, microseconds */
+    final Histogram latency = new Histogram(3_600_000_000L, 3);
+    /** protocol-ready time of connections, microseconds */
+    final Histogram connect = new Histogram(3_600_000_000L, 3);
+    private final Run run;
+    private volatile boolean running = true;
+
+    Loop(Run run, int id) throws IOException {
+        super("loadgen-loop-" + id);
+        setDaemon(true);
+        this.run = run;
+        this.selector = Selector.open();
+    }
+
+    void execute(Runnable r) {
+        tasks.add(r);
+        selector.wakeup();
+    }
+
+    /** Runs r on this loop and waits for it. */
+    void call(Runnable r) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        execute(() -> {
+            try {
+                r.run();
+            } finally {
+                done.countDown();
+            }
+        });
+        if (!done.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(getName() + " did not answer in 30 s");
+        }
+    }
+
+    void schedulePublisher(Conn c) {
+        schedule.add(c);
+    }
+
+    void clearSchedule() {
+        schedule.clear();
+    }
+
+    void shutdown() {
+        running = false;
+        selector.wakeup();
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                Runnable t;
+                while ((t = tasks.poll()) != null) {
+                    t.run();
+                }
+                long wait = publishDue();
+                if (wait <= 0) {
+                    selector.selectNow();
+                } else {
+                    selector.select(wait);
+                }
+                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+                while (it.hasNext()) {
+                    SelectionKey k = it.next();
+                    it.remove();
+                    Conn c = (Conn) k.attachment();
+                    if (!k.isValid()) {
+                        continue;
+                    }
+                    try {
+                        if (k.isConnectable()) {
+                            c.onConnectable();
+                        }
+                        if (k.isValid() && k.isWritable()) {
+                            c.onWritable();
+                        }
+                        if (k.isValid() && k.isReadable()) {
+                            c.onReadable();
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        c.fail(e);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                System.err.println(getName() + ": " + e);
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+
+    /** Sends every publication that is due; returns ms until the next one (0: now, 100: none). */
+    private long publishDue() {
+        if (schedule.isEmpty() || !run.publishing) {
+            return 100;
+        }
+        long now = System.nanoTime();
+        int sent = 0;
+        while (!schedule.isEmpty()) {
+            Conn c = schedule.peek();
+            if (c.nextSend > now) {
+                break;
+            }
+            schedule.poll();
+            if (c.isOpen()) {
+                c.publishOne();
+                c.nextSend += c.periodNs;
+                if (c.nextSend < now - 1_000_000_000L) { // more than 1 s behind: do not burst
+                    c.nextSend = now;
+                    run.publishBehind.increment();
+                }
+                schedule.add(c);
+            }
+            if (++sent % 256 == 0) {
+                now = System.nanoTime();
+            }
+        }
+        if (schedule.isEmpty()) {
+            return 100;
+        }
+        long ns = schedule.peek().nextSend - System.nanoTime();
+        return ns <= 0 ? 0 : Math.max(1, ns / 1_000_000);
+    }
+}

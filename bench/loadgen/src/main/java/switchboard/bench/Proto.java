@@ -1,0 +1,188 @@
+package switchboard.bench;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/** What one stack speaks. Every publication's data is {"t":<System.nanoTime()>,"seq":<n>}. */
+abstract class Proto {
+    static final byte[] DATA = Bytes.ascii("{\"t\":");
+    static final byte[] SEQ = Bytes.ascii("\"seq\":");
+
+    /** path and query of the upgrade request */
+    abstract String path(String basePath, Conn c);
+
+    String extraHeaders() {
+        return "";
+    }
+
+    abstract void onUpgraded(Conn c);
+
+    abstract void onText(Conn c, byte[] b, int off, int end);
+
+    abstract void publish(Conn c, long t, long seq);
+
+    /** Whether a publisher receives its own publications (it is a room member). */
+    static String data(long t, long seq) {
+        return "{\"t\":" + t + ",\"seq\":" + seq + "}";
+    }
+
+    static Proto of(String stack) {
+        return switch (stack) {
+            case "switchboard" -> new Switchboard();
+            case "bare" -> new Bare();
+            case "socketio" -> new SocketIo();
+            default -> throw new IllegalArgumentException("unknown stack " + stack + " (switchboard|bare|socketio)");
+        };
+    }
+
+    /** Switchboard v1: welcome, subscribe -> reply, publish; server frames may batch envelopes with '\n'. */
+    static final class Switchboard extends Proto {
+        private static final byte[] MESSAGE = Bytes.ascii("{\"type\":\"message\"");
+        private static final byte[] WELCOME = Bytes.ascii("{\"type\":\"welcome\"");
+        private static final byte[] REPLY = Bytes.ascii("{\"type\":\"reply\"");
+        private static final byte[] SUB_OK = Bytes.ascii("{\"type\":\"reply\",\"id\":\"s\",\"data\":{\"ok\":true");
+        private static final byte[] NOT_OK = Bytes.ascii("\"ok\":false");
+        private static final byte[] DATA_T = Bytes.ascii("\"data\":{\"t\":");
+
+        @Override
+        String path(String basePath, Conn c) {
+            return basePath + "?name=b" + c.index;
+        }
+
+        @Override
+        String extraHeaders() {
+            return "Sec-WebSocket-Protocol: switchboard.v1\r\n";
+        }
+
+        @Override
+        void onUpgraded(Conn c) {
+            // wait for welcome
+        }
+
+        @Override
+        void onText(Conn c, byte[] b, int off, int end) {
+            int start = off;
+            for (int i = off; i <= end; i++) {
+                if (i == end || b[i] == '\n') {
+                    if (i > start) {
+                        line(c, b, start, i);
+                    }
+                    start = i + 1;
+                }
+            }
+        }
+
+        private void line(Conn c, byte[] b, int off, int end) {
+            if (Bytes.startsWith(b, off, end, MESSAGE)) {
+                int d = Bytes.indexOf(b, off, end, DATA_T);
+                if (d >= 0) {
+                    c.delivered(b, d + 7, end);
+                }
+            } else if (Bytes.startsWith(b, off, end, REPLY)) {
+                if (Bytes.startsWith(b, off, end, SUB_OK)) {
+                    c.markReady();
+                } else if (Bytes.indexOf(b, off, end, NOT_OK) >= 0) {
+                    c.run.errorReplies.increment();
+                    c.run.sample("error-reply", Bytes.str(b, off, end - off));
+                }
+            } else if (Bytes.startsWith(b, off, end, WELCOME)) {
+                if (c.room != null && !c.publisher) {
+                    c.sendText("{\"type\":\"subscribe\",\"id\":\"s\",\"channel\":\"" + c.room + "\"}");
+                } else {
+                    c.markReady();
+                }
+            }
+        }
+
+        @Override
+        void publish(Conn c, long t, long seq) {
+            c.sendText("{\"type\":\"publish\",\"channel\":\"" + c.room + "\",\"data\":" + data(t, seq) + "}");
+        }
+    }
+
+    /** The bare @ServerEndpoint: room in the query; every text message goes to the room as it is. */
+    static final class Bare extends Proto {
+        @Override
+        String path(String basePath, Conn c) {
+            if (c.room == null) {
+                return basePath;
+            }
+            return basePath + "?room=" + URLEncoder.encode(c.room, StandardCharsets.UTF_8) + (c.publisher ? "&pub=1" : "");
+        }
+
+        @Override
+        void onUpgraded(Conn c) {
+            c.markReady();
+        }
+
+        @Override
+        void onText(Conn c, byte[] b, int off, int end) {
+            if (Bytes.startsWith(b, off, end, DATA)) {
+                c.delivered(b, off, end);
+            }
+        }
+
+        @Override
+        void publish(Conn c, long t, long seq) {
+            c.sendText(data(t, seq));
+        }
+    }
+
+    /** Socket.IO 4 over a plain WebSocket (Engine.IO 4). */
+    static final class SocketIo extends Proto {
+        private static final byte[] MSG = Bytes.ascii("42[\"msg\",");
+        private static final byte[] JOINED = Bytes.ascii("42[\"joined\"");
+        private static final byte[] CONNECTED = Bytes.ascii("40");
+        private static final byte[] CONNECT_ERROR = Bytes.ascii("44");
+
+        @Override
+        String path(String basePath, Conn c) {
+            return "/socket.io/?EIO=4&transport=websocket";
+        }
+
+        @Override
+        void onUpgraded(Conn c) {
+            // wait for the Engine.IO open packet
+        }
+
+        @Override
+        void onText(Conn c, byte[] b, int off, int end) {
+            if (end - off < 1) {
+                return;
+            }
+            if (Bytes.startsWith(b, off, end, MSG)) {
+                int d = Bytes.indexOf(b, off, end, DATA);
+                if (d >= 0) {
+                    c.delivered(b, d, end);
+                }
+                return;
+            }
+            switch (b[off]) {
+                case '0' -> c.sendText("40");                    // engine.io open -> socket.io connect
+                case '2' -> c.sendText("3");                     // engine.io ping -> pong
+                case '4' -> {
+                    if (Bytes.startsWith(b, off, end, JOINED)) {
+                        c.markReady();
+                    } else if (Bytes.startsWith(b, off, end, CONNECTED)) {
+                        if (c.room != null && !c.publisher) {
+                            c.sendText("42[\"join\",\"" + c.room + "\"]");
+                        } else {
+                            c.markReady();
+                        }
+                    } else if (Bytes.startsWith(b, off, end, CONNECT_ERROR)) {
+                        c.run.errorReplies.increment();
+                        c.run.sample("error-reply", Bytes.str(b, off, end - off));
+                    }
+                }
+                default -> {
+                    // '1' close, '6' noop, ...
+                }
+            }
+        }
+
+        @Override
+        void publish(Conn c, long t, long seq) {
+            c.sendText("42[\"msg\",\"" + c.room + "\"," + data(t, seq) + "]");
+        }
+    }
+}

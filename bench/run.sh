@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Switchboard benchmark: one command, prints one table.
+#
+#   bench/run.sh                      # against the demo domain (./mvnw -Pdemo package), all scenarios
+#   SCENARIOS="fanout rooms" bench/run.sh
+#   CLUSTER_URLS=ws://127.0.0.1:31080/switchboard/ws,ws://127.0.0.1:32080/switchboard/ws \
+#   CLUSTER_PIDS=1234,5678 SCENARIOS=cross-member bench/run.sh
+#
+# It needs a RUNNING Payara domain with Switchboard deployed (default: the demo domain,
+# http://127.0.0.1:8080, admin port 4848). It builds bench/loadgen and bench/bare-endpoint if
+# needed, deploys the bare endpoint WAR at /bare on the same domain, starts the Socket.IO server
+# (node, stopped by PID at the end), runs every scenario against each stack and prints the table
+# (also written to bench/results/<time>/table.md, with every client log next to it).
+# All knobs are environment variables; see bench/README.md.
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$BENCH")"
+PAYARA_HOME="${PAYARA_HOME:-$ROOT/target/payara6}"
+DOMAIN="${DOMAIN:-switchboard}"
+HOST="${HOST:-127.0.0.1}"
+HTTP_PORT="${HTTP_PORT:-8080}"
+ADMIN_PORT="${ADMIN_PORT:-4848}"
+SIO_PORT="${SIO_PORT:-3000}"
+SERVER_PID="${SERVER_PID:-$(cat "$PAYARA_HOME/glassfish/domains/$DOMAIN/config/pid" 2>/dev/null || true)}"
+STACKS="${STACKS:-switchboard bare socketio}"
+SCENARIOS="${SCENARIOS:-connections fanout fanout-sat rooms cross-member}"
+CONNS="${CONNS:-5000}"                # connections: idle connections (list: "5000 19000")
+CONNECT_RATE="${CONNECT_RATE:-1000}"  # connects/s
+HOLD="${HOLD:-20}"                    # s the idle connections are held
+FANOUT_SUBS="${FANOUT_SUBS:-1000}"
+FANOUT_RATE="${FANOUT_RATE:-50}"      # msgs/s of the one publisher
+SAT_RATE="${SAT_RATE:-200}"           # fan-out saturation: msgs/s offered in total ...
+SAT_PUBLISHERS="${SAT_PUBLISHERS:-4}" # ... by this many publishers (Switchboard limits one connection to 100 msgs/s)
+ROOMS_CONNS="${ROOMS_CONNS:-2000}"
+ROOMS_RATE="${ROOMS_RATE:-5}"         # msgs/s per connection
+WARMUP="${WARMUP:-10}"
+DURATION="${DURATION:-30}"
+DRAIN="${DRAIN:-10}"
+SETTLE="${SETTLE:-5}"                 # s between runs, so the server closes the last run's connections
+LOOPS="${LOOPS:-2}"                   # selector threads of the load client
+CLUSTER_URLS="${CLUSTER_URLS:-}"      # cross-member: two or more member URLs (ws://.../switchboard/ws)
+CLUSTER_PIDS="${CLUSTER_PIDS:-}"      # cross-member: their JVM PIDs (comma-separated)
+GATE_FILE="${GATE_FILE:-}"            # if set: wait for this file before every run; re-run once if it vanished
+LOADGEN_JAVA_OPTS="${LOADGEN_JAVA_OPTS:--Xms512m -Xmx1g}"
+RESULTS="${RESULTS:-$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)}"
+ASADMIN=("$PAYARA_HOME/bin/asadmin" --host 127.0.0.1 --port "$ADMIN_PORT")
+LOADGEN_JAR="$BENCH/loadgen/target/loadgen.jar"
+BARE_WAR="$BENCH/bare-endpoint/target/bare.war"
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+[[ -n "$SERVER_PID" && -d "/proc/$SERVER_PID" ]] || die "no running Payara for domain $DOMAIN (start it: ./mvnw -Pdemo package), or set SERVER_PID"
+curl -fsS -o /dev/null "http://$HOST:$HTTP_PORT/switchboard/" || die "Switchboard is not answering at http://$HOST:$HTTP_PORT/switchboard/"
+mkdir -p "$RESULTS"
+ROWS="$RESULTS/rows.md"
+: >"$ROWS"
+
+# --- build ----------------------------------------------------------------------
+if [[ ! -f "$LOADGEN_JAR" || -n "${REBUILD:-}" ]]; then
+  log "building bench/loadgen"
+  "$ROOT/mvnw" -q -f "$BENCH/loadgen/pom.xml" package
+fi
+if [[ " $STACKS " == *" bare "* ]]; then
+  if [[ ! -f "$BARE_WAR" || -n "${REBUILD:-}" ]]; then
+    log "building bench/bare-endpoint"
+    "$ROOT/mvnw" -q -f "$BENCH/bare-endpoint/pom.xml" package
+  fi
+  log "deploying the bare endpoint at /bare on the same domain"
+  "${ASADMIN[@]}" deploy --force=true --name bare --contextroot bare "$BARE_WAR" >/dev/null
+fi
+
+# --- Socket.IO server -------------------------------------------------------------
+NODE_PID=""
+cleanup() {
+  if [[ -n "$NODE_PID" ]]; then
+    kill "$NODE_PID" 2>/dev/null || true
+    wait "$NODE_PID" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+if [[ " $STACKS " == *" socketio "* ]]; then
+  if [[ ! -d "$BENCH/socketio/node_modules/socket.io" ]]; then
+    log "installing socket.io from npm"
+    (cd "$BENCH/socketio" && npm ci --no-audit --no-fund >/dev/null)
+  fi
+  (cd "$BENCH/socketio" && exec env PORT="$SIO_PORT" node server.js) >"$RESULTS/socketio.log" 2>&1 &
+  NODE_PID=$!
+  for _ in $(seq 50); do grep -q listening "$RESULTS/socketio.log" && break; sleep 0.1; done
+  grep -q listening "$RESULTS/socketio.log" || die "the Socket.IO server did not start: $(cat "$RESULTS/socketio.log")"
+  log "$(cat "$RESULTS/socketio.log")"
+fi
+
+# --- machine ------------------------------------------------------------------------
+{
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(uname -sr)"
+  echo "- server: $("${ASADMIN[@]}" version 2>/dev/null | sed -n 's/^Version = //p'), $(java -version 2>&1 | head -1); Socket.IO $(node -p "require('$BENCH/socketio/node_modules/socket.io/package.json').version" 2>/dev/null || echo n/a) on node $(node --version 2>/dev/null || echo n/a)"
+  echo "- server PID $SERVER_PID: $(grep -E '^(Threads|VmRSS)' /proc/$SERVER_PID/status | tr -s '\t ' ' ' | paste -sd, -)"
+} >"$RESULTS/machine.md"
+
+# --- runs ---------------------------------------------------------------------------
+wait_gate() {
+  [[ -z "$GATE_FILE" ]] && return 0
+  while [[ ! -f "$GATE_FILE" ]]; do
+    log "waiting for $GATE_FILE (quiet machine)"
+    sleep 20
+  done
+}
+
+url_of() {
+  case "$1" in
+    switchboard) echo "ws://$HOST:$HTTP_PORT/switchboard/ws" ;;
+    bare) echo "ws://$HOST:$HTTP_PORT/bare/ws" ;;
+    socketio) echo "ws://$HOST:$SIO_PORT" ;;
+  esac
+}
+pid_of() {
+  case "$1" in
+    socketio) echo "$NODE_PID" ;;
+    *) echo "$SERVER_PID" ;;
+  esac
+}
+
+# loadgen <name> <args...>: one run, re-run once if the quiet gate was lost
+loadgen() {
+  local name="$1"; shift
+  local attempt rc
+  for attempt in 1 2; do
+    wait_gate
+    log "run $name: $*"
+    set +e
+    # shellcheck disable=SC2086
+    java $LOADGEN_JAVA_OPTS -jar "$LOADGEN_JAR" --loops "$LOOPS" --out "$RESULTS/$name.row" ${GATE_FILE:+--gate "$GATE_FILE"} "$@" \
+      2> >(tee "$RESULTS/$name.log" >&2) >/dev/null
+    rc=$?
+    set -e
+    if [[ $rc -eq 3 && $attempt -eq 1 ]]; then
+      log "quiet gate lost during $name; running it again"
+      rm -f "$RESULTS/$name.row"
+      sleep "$SETTLE"
+      continue
+    fi
+    break
+  done
+  if [[ -f "$RESULTS/$name.row" ]]; then
+    tail -1 "$RESULTS/$name.row" >>"$ROWS"
+  else
+    echo "| $name | | failed (rc $rc), see $name.log | | | | | | | | | | |" >>"$ROWS"
+  fi
+  sleep "$SETTLE"
+}
+
+for scenario in $SCENARIOS; do
+  case "$scenario" in
+    connections)
+      for n in $CONNS; do
+        for stack in $STACKS; do
+          loadgen "connections-$n-$stack" --scenario connections --stack "$stack" --url "$(url_of "$stack")" \
+            --server-pid "$(pid_of "$stack")" --conns "$n" --connect-rate "$CONNECT_RATE" --hold "$HOLD" \
+            --heap "$([[ $stack == socketio ]] && echo false || echo true)"
+        done
+      done ;;
+    fanout)
+      for stack in $STACKS; do
+        loadgen "fanout-$stack" --scenario fanout --stack "$stack" --url "$(url_of "$stack")" --server-pid "$(pid_of "$stack")" \
+          --subs "$FANOUT_SUBS" --rate "$FANOUT_RATE" --publishers 1 --warmup "$WARMUP" --duration "$DURATION" --drain "$DRAIN"
+      done ;;
+    fanout-sat)
+      for rate in $SAT_RATE; do
+        for stack in $STACKS; do
+          loadgen "fanout-sat-$rate-$stack" --scenario fanout --label "fan-out saturation" --stack "$stack" --url "$(url_of "$stack")" \
+            --server-pid "$(pid_of "$stack")" --subs "$FANOUT_SUBS" --rate "$rate" --publishers "$SAT_PUBLISHERS" \
+            --warmup "$WARMUP" --duration "$DURATION" --drain "$DRAIN"
+        done
+      done ;;
+    rooms)
+      for stack in $STACKS; do
+        loadgen "rooms-$stack" --scenario rooms --stack "$stack" --url "$(url_of "$stack")" --server-pid "$(pid_of "$stack")" \
+          --conns "$ROOMS_CONNS" --per-conn-rate "$ROOMS_RATE" --warmup "$WARMUP" --duration "$DURATION" --drain "$DRAIN"
+      done ;;
+    cross-member)
+      if [[ -z "$CLUSTER_URLS" ]]; then
+        log "cross-member: skipped (set CLUSTER_URLS and CLUSTER_PIDS to a running cluster's members)"
+        echo "| cross-member | switchboard | not run: no cluster given (CLUSTER_URLS) | | | | | | | | | | |" >>"$ROWS"
+      else
+        loadgen "cross-member" --scenario rooms --label cross-member --stack switchboard --url "$CLUSTER_URLS" \
+          --server-pid "$CLUSTER_PIDS" --conns "$ROOMS_CONNS" --per-conn-rate "$ROOMS_RATE" \
+          --warmup "$WARMUP" --duration "$DURATION" --drain "$DRAIN"
+      fi ;;
+    *) die "unknown scenario $scenario (connections fanout fanout-sat rooms cross-member)" ;;
+  esac
+done
+
+{
+  cat "$RESULTS/machine.md"
+  echo
+  echo "| scenario | stack | load | result | loss / failures | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | server CPU | client CPU | memory |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  cat "$ROWS"
+} >"$RESULTS/table.md"
+echo
+cat "$RESULTS/table.md"
+echo
+log "results: $RESULTS"
