@@ -46,7 +46,8 @@ public class JmsMessageBus implements MessageBus {
             delivery.deliver(event);
             confirmations.confirm(event);
         }, confirmations::brokerReachable);
-        sequencer = new Sequencer(resources::connectionFactory, resources::ingress, resources::topic, lease::isLeader);
+        sequencer = new Sequencer(resources::connectionFactory, resources::ingress, resources::topic, lease::isLeader,
+                settings.publishTimeoutMs());
         threads = new Thread[]{
                 executors.newThread("switchboard-topic-subscriber", subscriber),
                 executors.newThread("switchboard-sequencer", sequencer),

@@ -23,6 +23,8 @@ import java.util.logging.Logger;
  * A new holder starts a new epoch (its start time) and numbers each channel from 1 again.
  * DUPS_OK acknowledgement lets the broker client acknowledge the queue in batches instead of one
  * round trip per message; the price is that a takeover may forward a few events twice.
+ * Events older than the publish timeout are dropped: their publishers have already been told
+ * {@code unavailable}, and delivering them late would contradict that.
  */
 final class Sequencer implements Runnable {
 
@@ -32,10 +34,13 @@ final class Sequencer implements Runnable {
     private final Supplier<Queue> ingress;
     private final Supplier<Topic> topic;
     private final BooleanSupplier leader;
+    private final long staleAfterMs;
     private final Backoff backoff = new Backoff(100, 5000);
     private volatile boolean running = true;
 
-    Sequencer(Supplier<ConnectionFactory> factory, Supplier<Queue> ingress, Supplier<Topic> topic, BooleanSupplier leader) {
+    Sequencer(Supplier<ConnectionFactory> factory, Supplier<Queue> ingress, Supplier<Topic> topic, BooleanSupplier leader,
+              long staleAfterMs) {
+        this.staleAfterMs = staleAfterMs;
         this.factory = factory;
         this.ingress = ingress;
         this.topic = topic;
@@ -72,6 +77,9 @@ final class Sequencer implements Runnable {
                         continue;
                     }
                     HubEvent event = EventCodec.fromMessage(message);
+                    if (System.currentTimeMillis() - event.ts() > staleAfterMs) {
+                        continue;
+                    }
                     if (event.kind() == HubEvent.Kind.MESSAGE) {
                         event = event.at(epoch, positions.next(event.channel()));
                     }

@@ -28,13 +28,13 @@ public final class Connection {
     private final Consumer<Connection> onOverflow;
     private volatile long lastHeardNanos = System.nanoTime();
 
-    public Connection(String id, Identity identity, FrameSink sink, int queueCapacity, int batchMaxChars,
-                      int publishPerSecond, Consumer<Connection> onOverflow) {
+    public Connection(String id, Identity identity, FrameSink sink, java.util.concurrent.Executor writers,
+                      int queueCapacity, int batchMaxChars, int publishPerSecond, Consumer<Connection> onOverflow) {
         this.id = id;
         this.identity = identity;
         this.member = new Member(id, identity.name());
         this.sink = sink;
-        this.queue = new SendQueue(sink, queueCapacity, batchMaxChars);
+        this.queue = new SendQueue(sink, writers, queueCapacity, batchMaxChars);
         this.publishLimiter = new RateLimiter(publishPerSecond, System.nanoTime());
         this.onOverflow = onOverflow;
     }

@@ -26,12 +26,20 @@ public class HubExecutors {
 
     private ScheduledExecutorService scheduler;
     private ScheduledThreadPoolExecutor websocketIdleTasks;
+    private java.util.concurrent.ExecutorService writers;
 
     @PostConstruct
     void start() {
         scheduler = Executors.newScheduledThreadPool(1, named("switchboard-scheduler"));
         websocketIdleTasks = new ScheduledThreadPoolExecutor(1, named("switchboard-tyrus-idle"));
         websocketIdleTasks.setRemoveOnCancelPolicy(true);
+        writers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                named("switchboard-writer"));
+    }
+
+    /** Threads that start writes to idle connections, so fan-out uses every core. */
+    public java.util.concurrent.Executor writers() {
+        return writers;
     }
 
     public ScheduledExecutorService scheduler() {
@@ -63,6 +71,7 @@ public class HubExecutors {
     @PreDestroy
     void stop() {
         websocketIdleTasks.shutdownNow();
+        writers.shutdown();
         scheduler.shutdown();
         try {
             scheduler.awaitTermination(2, TimeUnit.SECONDS);

@@ -16,13 +16,19 @@ public final class SendQueue {
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean writing = new AtomicBoolean();
     private final FrameSink sink;
+    private final java.util.concurrent.Executor writers;
     private final int capacity;
     private final int batchMaxChars;
     private volatile boolean failed;
     private volatile Runnable afterWrite;
 
-    public SendQueue(FrameSink sink, int capacity, int batchMaxChars) {
+    /**
+     * @param writers where an idle queue starts writing, so that a thread offering one envelope
+     *                to many queues (the fan-out) only enqueues and the writes use every core
+     */
+    public SendQueue(FrameSink sink, java.util.concurrent.Executor writers, int capacity, int batchMaxChars) {
         this.sink = sink;
+        this.writers = writers;
         this.capacity = capacity;
         this.batchMaxChars = batchMaxChars;
     }
@@ -38,7 +44,7 @@ public final class SendQueue {
         }
         queue.add(envelope);
         if (writing.compareAndSet(false, true)) {
-            writeNext();
+            writers.execute(this::writeNext);
         }
         return true;
     }

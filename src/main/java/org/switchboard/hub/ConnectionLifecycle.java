@@ -52,7 +52,7 @@ public class ConnectionLifecycle {
         session.setMaxBinaryMessageBufferSize(settings.maxMessageBytes());
         session.setMaxIdleTimeout(0);
         Connection connection = new Connection(id, identity, new SessionSink(session, executors.scheduler()),
-                settings.sendQueue(), settings.batchMaxBytes(), settings.publishPerSecond(), this::slowConsumer);
+                executors.writers(), settings.sendQueue(), settings.batchMaxBytes(), settings.publishPerSecond(), this::slowConsumer);
         session.getUserProperties().put(KEY, connection);
         registry.add(connection);
         connection.send(ServerFrame.of("welcome", null, null, welcome(connection, session)));

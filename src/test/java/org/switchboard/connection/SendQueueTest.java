@@ -42,7 +42,7 @@ class SendQueueTest {
     @Test
     void oneWriteInFlightAndQueuedEnvelopesBatchedInOneFrame() {
         ManualSink sink = new ManualSink();
-        SendQueue queue = new SendQueue(sink, 10, 1000);
+        SendQueue queue = new SendQueue(sink, Runnable::run, 10, 1000);
         assertThat(queue.offer("a")).isTrue();
         assertThat(sink.frames).containsExactly("a");
         queue.offer("b");
@@ -59,7 +59,7 @@ class SendQueueTest {
     @Test
     void batchesRespectTheByteBudget() {
         ManualSink sink = new ManualSink();
-        SendQueue queue = new SendQueue(sink, 10, 7);
+        SendQueue queue = new SendQueue(sink, Runnable::run, 10, 7);
         queue.offer("0");
         queue.offer("111");
         queue.offer("222");
@@ -72,7 +72,7 @@ class SendQueueTest {
     @Test
     void refusesWhenFullWithoutBlocking() {
         ManualSink sink = new ManualSink();
-        SendQueue queue = new SendQueue(sink, 3, 1000);
+        SendQueue queue = new SendQueue(sink, Runnable::run, 3, 1000);
         assertThat(queue.offer("1")).isTrue(); // in flight
         assertThat(queue.offer("2")).isTrue();
         assertThat(queue.offer("3")).isTrue();
@@ -85,7 +85,7 @@ class SendQueueTest {
     @Test
     void aFailedWriteStopsTheQueue() {
         ManualSink sink = new ManualSink();
-        SendQueue queue = new SendQueue(sink, 3, 1000);
+        SendQueue queue = new SendQueue(sink, Runnable::run, 3, 1000);
         queue.offer("1");
         queue.offer("2");
         sink.complete(new RuntimeException("broken pipe"));
@@ -96,7 +96,7 @@ class SendQueueTest {
     @Test
     void drainThenWaitsForTheWriteInFlightAndDropsTheRest() {
         ManualSink sink = new ManualSink();
-        SendQueue queue = new SendQueue(sink, 10, 1000);
+        SendQueue queue = new SendQueue(sink, Runnable::run, 10, 1000);
         List<String> events = new ArrayList<>();
         queue.offer("1");
         queue.offer("2");
@@ -111,7 +111,7 @@ class SendQueueTest {
     @Test
     void drainThenRunsAtOnceWhenIdle() {
         ManualSink sink = new ManualSink();
-        SendQueue queue = new SendQueue(sink, 10, 1000);
+        SendQueue queue = new SendQueue(sink, Runnable::run, 10, 1000);
         List<String> events = new ArrayList<>();
         queue.drainThen(() -> events.add("closed"));
         assertThat(events).containsExactly("closed");
@@ -127,7 +127,7 @@ class SendQueueTest {
                 done.accept(null);
             }
         };
-        SendQueue queue = new SendQueue(immediate, 100, 1000);
+        SendQueue queue = new SendQueue(immediate, Runnable::run, 100, 1000);
         for (int i = 0; i < 50; i++) {
             queue.offer(Integer.toString(i));
         }
