@@ -1,5 +1,6 @@
 package org.switchboard.endpoint;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
@@ -24,9 +25,12 @@ import java.util.logging.Logger;
 
 /**
  * The WebSocket endpoint of protocol v1. Deliberately thin: it decodes frames and hands every
- * event to CDI beans. Handshake refusals happen earlier, in {@link HandshakeFilter}.
+ * event to CDI beans. Handshake refusals happen earlier, in {@link HandshakeFilter}. It holds no
+ * per-connection state, so one instance serves all connections ({@link SharedEndpointConfigurator}).
  */
-@ServerEndpoint(value = "/ws", subprotocols = {ProtocolVersion.V1}, decoders = InboundDecoder.class)
+@ApplicationScoped
+@ServerEndpoint(value = "/ws", subprotocols = {ProtocolVersion.V1}, decoders = InboundDecoder.class,
+        configurator = SharedEndpointConfigurator.class)
 public class HubEndpoint {
 
     private static final Logger LOG = Logger.getLogger(HubEndpoint.class.getName());
