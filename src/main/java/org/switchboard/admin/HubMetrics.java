@@ -59,7 +59,4 @@ public class HubMetrics {
         errors.inc();
     }
 
-    public long slowConsumerCount() {
-        return slowConsumers.getCount();
-    }
 }

@@ -111,9 +111,11 @@ final class IngressPublisher implements Runnable {
     /** Answers every event that has waited longer than the timeout. Called periodically. */
     void expireOverdue() {
         long now = System.nanoTime();
-        for (Pending pending : queue) {
-            if (now - pending.enqueuedNanos > timeoutNanos && queue.remove(pending)) {
-                overdue(pending);
+        Pending head;
+        // the queue is in arrival order, so the overdue ones are at its head
+        while ((head = queue.peek()) != null && now - head.enqueuedNanos > timeoutNanos) {
+            if (queue.remove(head)) {
+                overdue(head);
             }
         }
         for (Pending pending : awaitingEcho.values()) {

@@ -41,11 +41,10 @@ public class JmsMessageBus implements MessageBus {
         }
         publisher = new IngressPublisher(grid.deploymentId(), settings.publishQueue(), settings.publishTimeoutMs(),
                 resources::connectionFactory, resources::ingress);
-        IngressPublisher confirmations = publisher;
         subscriber = new TopicSubscriber(resources::connectionFactory, resources::topic, event -> {
             delivery.deliver(event);
-            confirmations.confirm(event);
-        }, confirmations::brokerReachable);
+            publisher.confirm(event);
+        }, publisher::brokerReachable);
         sequencer = new Sequencer(resources::connectionFactory, resources::ingress, resources::topic, lease::isLeader,
                 settings.publishTimeoutMs());
         threads = new Thread[]{

@@ -21,6 +21,7 @@ public final class SendQueue {
     private final int batchMaxChars;
     private volatile boolean failed;
     private volatile Runnable afterWrite;
+    private final Runnable startWriting = this::writeNext;
 
     /**
      * @param writers where an idle queue starts writing, so that a thread offering one envelope
@@ -44,7 +45,7 @@ public final class SendQueue {
         }
         queue.add(envelope);
         if (writing.compareAndSet(false, true)) {
-            writers.execute(this::writeNext);
+            writers.execute(startWriting);
         }
         return true;
     }

@@ -38,10 +38,6 @@ public final class TyrusIdleTimeoutBypass {
         }
     }
 
-    public static boolean isAvailable() {
-        return SERVICE != null;
-    }
-
     private static Field find() {
         try {
             Field field = Class.forName("org.glassfish.tyrus.core.TyrusSession").getDeclaredField("service");

@@ -2,6 +2,7 @@ package org.switchboard.it.cluster;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -19,7 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.switchboard.it.support.HubClient.errorCode;
@@ -182,23 +183,20 @@ class ClusterIT {
     }
 
     private static List<String> names(JsonObject presence) {
-        return presence.getJsonObject("data").getJsonArray("members").stream()
-                .map(m -> m.asJsonObject().getString("name")).toList();
+        return members(presence, "name");
     }
 
     private static List<String> connections(JsonObject presence) {
-        return presence.getJsonObject("data").getJsonArray("members").stream()
-                .map(m -> m.asJsonObject().getString("connection")).toList();
+        return members(presence, "connection");
     }
 
-    /** Polls a condition until it holds or the bound passes (the condition is remote state). */
-    private static void eventually(Duration bound, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + bound);
-            }
-            Thread.sleep(250);
-        }
+    private static List<String> members(JsonObject presence, String field) {
+        return presence.getJsonObject("data").getJsonArray("members").stream()
+                .map(m -> m.asJsonObject().getString(field)).toList();
+    }
+
+    /** Polls remote state until the condition holds, failing after the bound. */
+    private static void eventually(Duration bound, Callable<Boolean> condition) {
+        Awaitility.await().atMost(bound).pollInterval(Duration.ofMillis(250)).until(condition);
     }
 }
