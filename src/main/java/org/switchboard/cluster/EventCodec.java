@@ -1,54 +1,140 @@
 package org.switchboard.cluster;
 
+import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
-import jakarta.jms.TextMessage;
 import org.switchboard.protocol.Member;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * Maps {@link HubEvent}s to JMS text messages: the payload is the body, the rest are message
- * properties, so nobody parses the payload on the way through.
+ * Packs several {@link HubEvent}s into one JMS bytes message. Under load every broker round trip
+ * costs far more than the bytes it carries, so the ingress publisher and the sequencer send
+ * whatever has queued up since their last send as one message; with nothing queued a batch is a
+ * single event, so batching adds no wait. The layout is private to the members of one cluster,
+ * which run the same build: a format byte, then per event its kind, channel, sender, timestamp,
+ * position, reference and payload.
  */
 final class EventCodec {
 
-    static final String KIND = "sbKind";
-    static final String CHANNEL = "sbChannel";
-    static final String CONNECTION = "sbConnection";
-    static final String NAME = "sbName";
-    static final String TS = "sbTs";
-    static final String EPOCH = "sbEpoch";
-    static final String SEQ = "sbSeq";
-    static final String REF = "sbRef";
+    private static final byte FORMAT = 1;
 
     private EventCodec() {
     }
 
-    static Message toMessage(JMSContext context, HubEvent event) throws JMSException {
-        TextMessage message = context.createTextMessage(event.dataJson());
-        message.setStringProperty(KIND, event.kind().name());
-        message.setStringProperty(CHANNEL, event.channel());
-        message.setStringProperty(CONNECTION, event.from().connection());
-        message.setStringProperty(NAME, event.from().name());
-        message.setLongProperty(TS, event.ts());
-        message.setLongProperty(EPOCH, event.epoch());
-        message.setLongProperty(SEQ, event.seq());
-        if (event.ref() != null) {
-            message.setStringProperty(REF, event.ref());
+    /** Collects events until {@link #isFull}; then {@link #toMessage} makes one message of them. */
+    static final class Batch {
+        static final int MAX_EVENTS = 512;
+        static final int MAX_BYTES = 256 * 1024;
+
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+        private final DataOutputStream out = new DataOutputStream(bytes);
+        private int count;
+
+        Batch() {
+            bytes.write(FORMAT);
         }
-        return message;
+
+        void add(HubEvent event) {
+            try {
+                out.writeByte(event.kind().ordinal());
+                out.writeUTF(event.channel());
+                out.writeUTF(event.from().connection());
+                out.writeUTF(event.from().name());
+                out.writeLong(event.ts());
+                out.writeLong(event.epoch());
+                out.writeLong(event.seq());
+                writeNullable(out, event.ref());
+                writeNullable(out, event.dataJson());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            count++;
+        }
+
+        int size() {
+            return count;
+        }
+
+        boolean isEmpty() {
+            return count == 0;
+        }
+
+        boolean isFull() {
+            return count >= MAX_EVENTS || bytes.size() >= MAX_BYTES;
+        }
+
+        byte[] toBytes() {
+            return bytes.toByteArray();
+        }
+
+        Message toMessage(JMSContext context) throws JMSException {
+            BytesMessage message = context.createBytesMessage();
+            message.writeBytes(toBytes());
+            return message;
+        }
     }
 
-    static HubEvent fromMessage(Message message) throws JMSException {
-        String body = message instanceof TextMessage text ? text.getText() : null;
-        return new HubEvent(
-                HubEvent.Kind.valueOf(message.getStringProperty(KIND)),
-                message.getStringProperty(CHANNEL),
-                new Member(message.getStringProperty(CONNECTION), message.getStringProperty(NAME)),
-                message.getLongProperty(TS),
-                body,
-                message.propertyExists(EPOCH) ? message.getLongProperty(EPOCH) : 0,
-                message.propertyExists(SEQ) ? message.getLongProperty(SEQ) : 0,
-                message.getStringProperty(REF));
+    static List<HubEvent> fromMessage(Message message) throws JMSException {
+        if (!(message instanceof BytesMessage bytesMessage)) {
+            throw new JMSException("not an event batch: " + message.getClass().getName());
+        }
+        byte[] body = new byte[(int) bytesMessage.getBodyLength()];
+        bytesMessage.readBytes(body);
+        return decode(body);
+    }
+
+    static List<HubEvent> decode(byte[] body) {
+        if (body.length == 0 || body[0] != FORMAT) {
+            throw new IllegalArgumentException("unknown event batch format");
+        }
+        HubEvent.Kind[] kinds = HubEvent.Kind.values();
+        List<HubEvent> events = new ArrayList<>();
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body, 1, body.length - 1))) {
+            while (in.available() > 0) {
+                HubEvent.Kind kind = kinds[in.readByte()];
+                String channel = in.readUTF();
+                Member from = new Member(in.readUTF(), in.readUTF());
+                long ts = in.readLong();
+                long epoch = in.readLong();
+                long seq = in.readLong();
+                String ref = readNullable(in);
+                String data = readNullable(in);
+                events.add(new HubEvent(kind, channel, from, ts, data, epoch, seq, ref));
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("truncated event batch", e);
+        }
+        return events;
+    }
+
+    /** Length-prefixed UTF-8 (not {@code writeUTF}, whose 64 KB limit a payload may exceed); -1 is null. */
+    private static void writeNullable(DataOutputStream out, String value) throws IOException {
+        if (value == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
+    }
+
+    private static String readNullable(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] utf8 = new byte[length];
+        in.readFully(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
     }
 }

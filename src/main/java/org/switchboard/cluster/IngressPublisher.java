@@ -6,6 +6,8 @@ import jakarta.jms.Destination;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSProducer;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -22,7 +24,8 @@ import java.util.logging.Logger;
 /**
  * Sends this member's events to the ingress queue from one long-lived JMS context on its own
  * thread. One producer keeps each publisher's messages in order; non-persistent delivery without
- * a transaction makes a send a single write to the broker. Callers only enqueue, so no container
+ * a transaction makes a send a single write to the broker, and everything queued since the last
+ * send goes as one batch ({@link EventCodec.Batch}). Callers only enqueue, so no container
  * thread waits for the broker.
  * <p>
  * A non-persistent send "succeeds" even into a connection the broker has already dropped, so an
@@ -132,29 +135,42 @@ final class IngressPublisher implements Runnable {
 
     @Override
     public void run() {
+        List<Pending> sending = new ArrayList<>();
         while (running) {
-            Pending pending;
+            Pending first;
             try {
-                pending = queue.poll(200, TimeUnit.MILLISECONDS);
+                first = queue.poll(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 break;
             }
-            if (pending == null) {
+            if (first == null) {
                 continue;
             }
-            if (System.nanoTime() - pending.enqueuedNanos > timeoutNanos) {
-                overdue(pending);
+            EventCodec.Batch batch = new EventCodec.Batch();
+            sending.clear();
+            long now = System.nanoTime();
+            for (Pending pending = first; pending != null; pending = batch.isFull() ? null : queue.poll()) {
+                if (now - pending.enqueuedNanos > timeoutNanos) {
+                    overdue(pending);
+                    continue;
+                }
+                awaitingEcho.put(pending.event.ref(), pending);
+                batch.add(pending.event);
+                sending.add(pending);
+            }
+            if (batch.isEmpty()) {
                 continue;
             }
-            awaitingEcho.put(pending.event.ref(), pending);
             try {
-                sendWithOneRetry(pending.event);
+                sendWithOneRetry(batch);
                 backoff.reset();
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "publish to ingress queue failed: " + e);
                 lastFailed = true;
-                awaitingEcho.remove(pending.event.ref());
-                pending.answer(e);
+                for (Pending pending : sending) {
+                    awaitingEcho.remove(pending.event.ref());
+                    pending.answer(e);
+                }
                 if (running && !backoff.pause()) {
                     break;
                 }
@@ -174,11 +190,11 @@ final class IngressPublisher implements Runnable {
      * A context that lived through a broker restart is closed without anyone noticing until it
      * is used; so a failure on a context opened earlier is retried once on a fresh one.
      */
-    private void sendWithOneRetry(HubEvent event) throws Exception {
+    private void sendWithOneRetry(EventCodec.Batch batch) throws Exception {
         boolean reused = context != null;
         try {
             ensureOpen();
-            producer.send(destination, EventCodec.toMessage(context, event));
+            producer.send(destination, batch.toMessage(context));
         } catch (Exception first) {
             closeContext();
             if (!reused) {
@@ -186,7 +202,7 @@ final class IngressPublisher implements Runnable {
             }
             try {
                 ensureOpen();
-                producer.send(destination, EventCodec.toMessage(context, event));
+                producer.send(destination, batch.toMessage(context));
             } catch (Exception second) {
                 closeContext();
                 second.addSuppressed(first);

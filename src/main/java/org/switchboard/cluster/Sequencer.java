@@ -10,6 +10,7 @@ import jakarta.jms.Queue;
 import jakarta.jms.Topic;
 import org.switchboard.channel.ChannelSequencer;
 
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -21,6 +22,8 @@ import java.util.logging.Logger;
  * (epoch, seq) and forwards everything to the topic. One numbering authority is what makes every
  * member deliver a channel's messages with the same sequence numbers in the same order.
  * A new holder starts a new epoch (its start time) and numbers each channel from 1 again.
+ * Whatever has arrived since the last send is forwarded as one topic message, so under load the
+ * topic carries far fewer, larger messages than there are events.
  * DUPS_OK acknowledgement lets the broker client acknowledge the queue in batches instead of one
  * round trip per message; the price is that a takeover may forward a few events twice.
  * Events older than the publish timeout are dropped: their publishers have already been told
@@ -76,14 +79,13 @@ final class Sequencer implements Runnable {
                     if (message == null) {
                         continue;
                     }
-                    HubEvent event = EventCodec.fromMessage(message);
-                    if (System.currentTimeMillis() - event.ts() > staleAfterMs) {
-                        continue;
+                    EventCodec.Batch batch = new EventCodec.Batch();
+                    do {
+                        number(EventCodec.fromMessage(message), epoch, positions, batch);
+                    } while (!batch.isFull() && (message = consumer.receiveNoWait()) != null);
+                    if (!batch.isEmpty()) {
+                        producer.send(destination, batch.toMessage(context));
                     }
-                    if (event.kind() == HubEvent.Kind.MESSAGE) {
-                        event = event.at(epoch, positions.next(event.channel()));
-                    }
-                    producer.send(destination, EventCodec.toMessage(context, event));
                 }
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "sequencer lost the broker: " + e);
@@ -91,6 +93,16 @@ final class Sequencer implements Runnable {
                     return;
                 }
             }
+        }
+    }
+
+    private void number(List<HubEvent> events, long epoch, ChannelSequencer positions, EventCodec.Batch batch) {
+        long now = System.currentTimeMillis();
+        for (HubEvent event : events) {
+            if (now - event.ts() > staleAfterMs) {
+                continue;
+            }
+            batch.add(event.kind() == HubEvent.Kind.MESSAGE ? event.at(epoch, positions.next(event.channel())) : event);
         }
     }
 

@@ -6,6 +6,7 @@ import jakarta.jms.JMSContext;
 import jakarta.jms.Message;
 import jakarta.jms.Topic;
 
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -71,10 +72,19 @@ final class TopicSubscriber implements Runnable {
     }
 
     private void deliver(Message message) {
+        List<HubEvent> events;
         try {
-            delivery.accept(EventCodec.fromMessage(message));
+            events = EventCodec.fromMessage(message);
         } catch (Exception e) {
-            LOG.log(Level.WARNING, "dropping undeliverable topic message", e);
+            LOG.log(Level.WARNING, "dropping unreadable topic message", e);
+            return;
+        }
+        for (HubEvent event : events) {
+            try {
+                delivery.accept(event);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "dropping undeliverable event on " + event.channel(), e);
+            }
         }
     }
 }

@@ -1,10 +1,10 @@
 package org.switchboard.protocol;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParsingException;
 import jakarta.websocket.Decoder;
@@ -20,10 +20,16 @@ import java.util.Optional;
  */
 public class InboundDecoder implements Decoder.Text<Inbound> {
 
+    /**
+     * Looked up once: every static {@code jakarta.json.Json} call looks the provider up again,
+     * which on Payara is a class-path scan (over half the server's CPU under load).
+     */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     @Override
     public Inbound decode(String text) {
         JsonObject object;
-        try (JsonParser parser = Json.createParser(new StringReader(text))) {
+        try (JsonParser parser = JSON.createParser(new StringReader(text))) {
             if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
                 return new Inbound.Rejected(null, ErrorCode.MALFORMED_JSON, "a frame must be one JSON object");
             }

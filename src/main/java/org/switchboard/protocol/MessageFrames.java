@@ -1,12 +1,12 @@
 package org.switchboard.protocol;
 
-import jakarta.json.Json;
-
 /**
  * Builds {@code message} frames by hand: they are encoded once per message on the fan-out path,
  * and the publisher's {@code data} is already compact JSON that only needs splicing in. The
  * output is the same JSON that {@link FrameEncoder} would produce for the equivalent
- * {@link ServerFrame} (a unit test keeps them in step).
+ * {@link ServerFrame} (a unit test keeps them in step). No JSON-P call here: each static
+ * {@code jakarta.json.Json} call looks its provider up again, and on Payara that lookup is a
+ * class-path scan that cost over half the server's CPU under load.
  */
 public final class MessageFrames {
 
@@ -28,7 +28,28 @@ public final class MessageFrames {
         return sb.toString();
     }
 
-    private static void appendString(StringBuilder sb, String value) {
-        sb.append(Json.createValue(value).toString());
+    /** Quotes and escapes as RFC 8259 requires (and as JSON-P writes it). */
+    static void appendString(StringBuilder sb, String value) {
+        sb.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
     }
 }

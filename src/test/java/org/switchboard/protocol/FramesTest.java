@@ -23,6 +23,19 @@ class FramesTest {
     }
 
     @Test
+    void handBuiltStringsRoundTripEveryCharacterThatNeedsEscaping() {
+        StringBuilder tricky = new StringBuilder("quote\" backslash\\ slash/ é ✓ \uD83D\uDE00 \u2028");
+        for (char c = 0; c < 0x20; c++) {
+            tricky.append(c);
+        }
+        StringBuilder json = new StringBuilder("[");
+        MessageFrames.appendString(json, tricky.toString());
+        json.append(']');
+        assertThat(json.toString()).doesNotContain("\n", "\r").doesNotContainPattern("[\\x00-\\x1f]");
+        assertThat(Json.createReader(new StringReader(json.toString())).readArray().getString(0)).isEqualTo(tricky.toString());
+    }
+
+    @Test
     void repliesOmitAbsentFieldsAndEchoId() {
         JsonObject ok = parse(FrameEncoder.toJson(Replies.ok("9")));
         assertThat(ok.getString("type")).isEqualTo("reply");

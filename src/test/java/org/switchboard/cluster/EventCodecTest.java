@@ -1,0 +1,57 @@
+package org.switchboard.cluster;
+
+import org.junit.jupiter.api.Test;
+import org.switchboard.protocol.Member;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EventCodecTest {
+
+    private static final Member ALICE = new Member("c-1", "Alice Ünïcode ✓");
+
+    @Test
+    void batchRoundTripsEveryFieldIncludingNullsAndLargePayloads() {
+        String large = "{\"text\":\"" + "é".repeat(40_000) + "\"}";
+        List<HubEvent> events = List.of(
+                new HubEvent(HubEvent.Kind.MESSAGE, "room:1", ALICE, 1_700_000_000_123L, "{\"n\":1}", 42L, 7L, "m1:99"),
+                new HubEvent(HubEvent.Kind.JOIN, "room:1", ALICE, 5L, null, 0, 0, null),
+                new HubEvent(HubEvent.Kind.LEAVE, "room:2", new Member("c-2", "bob"), 6L, null, 0, 0, "x"),
+                new HubEvent(HubEvent.Kind.MESSAGE, "big", ALICE, 7L, large, 1L, 2L, null));
+        EventCodec.Batch batch = new EventCodec.Batch();
+        events.forEach(batch::add);
+
+        assertEquals(4, batch.size());
+        assertEquals(events, EventCodec.decode(batch.toBytes()));
+    }
+
+    @Test
+    void batchIsFullByCountOrBytes() {
+        EventCodec.Batch byCount = new EventCodec.Batch();
+        for (int i = 0; i < EventCodec.Batch.MAX_EVENTS - 1; i++) {
+            byCount.add(HubEvent.message("c", ALICE, "1"));
+        }
+        assertFalse(byCount.isFull());
+        byCount.add(HubEvent.message("c", ALICE, "1"));
+        assertTrue(byCount.isFull());
+
+        EventCodec.Batch byBytes = new EventCodec.Batch();
+        byBytes.add(HubEvent.message("c", ALICE, "\"" + "x".repeat(EventCodec.Batch.MAX_BYTES) + "\""));
+        assertTrue(byBytes.isFull());
+    }
+
+    @Test
+    void rejectsForeignOrTruncatedBodies() {
+        assertThrows(IllegalArgumentException.class, () -> EventCodec.decode(new byte[0]));
+        assertThrows(IllegalArgumentException.class, () -> EventCodec.decode("{\"n\":1}".getBytes()));
+        EventCodec.Batch batch = new EventCodec.Batch();
+        batch.add(HubEvent.message("c", ALICE, "{}"));
+        byte[] whole = batch.toBytes();
+        byte[] truncated = java.util.Arrays.copyOf(whole, whole.length - 3);
+        assertThrows(IllegalArgumentException.class, () -> EventCodec.decode(truncated));
+    }
+}
