@@ -10,7 +10,10 @@ import org.switchboard.protocol.FrameEncoder;
 import org.switchboard.protocol.MessageFrames;
 import org.switchboard.protocol.Replies;
 
+import java.util.List;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Delivers one event from the topic to this member's subscribers of its channel: encodes it
@@ -18,6 +21,8 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class LocalDelivery {
+
+    private static final Logger LOG = Logger.getLogger(LocalDelivery.class.getName());
 
     @Inject
     SubscriptionIndex subscriptions;
@@ -35,7 +40,18 @@ public class LocalDelivery {
         return !targets.isEmpty() && targets.size() <= settings.presenceMaxAnnounced();
     }
 
-    public void deliver(HubEvent event) {
+    /** One call per batch from the topic: each call through the CDI proxy has a cost of its own. */
+    public void deliver(List<HubEvent> events) {
+        for (HubEvent event : events) {
+            try {
+                deliver(event);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "dropping undeliverable event on " + event.channel(), e);
+            }
+        }
+    }
+
+    void deliver(HubEvent event) {
         Set<Connection> targets = subscriptions.subscribers(event.channel());
         String frame = switch (event.kind()) {
             case MESSAGE -> targets.isEmpty() ? null

@@ -41,9 +41,9 @@ public class JmsMessageBus implements MessageBus {
         }
         publisher = new IngressPublisher(grid.deploymentId(), settings.publishQueue(), settings.publishTimeoutMs(),
                 resources::connectionFactory, resources::ingress);
-        subscriber = new TopicSubscriber(resources::connectionFactory, resources::topic, event -> {
-            delivery.deliver(event);
-            publisher.confirm(event);
+        subscriber = new TopicSubscriber(resources::connectionFactory, resources::topic, events -> {
+            delivery.deliver(events);
+            events.forEach(publisher::confirm);
         }, publisher::brokerReachable);
         sequencer = new Sequencer(resources::connectionFactory, resources::ingress, resources::topic, lease::isLeader,
                 settings.publishTimeoutMs());

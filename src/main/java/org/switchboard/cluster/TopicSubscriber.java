@@ -24,13 +24,13 @@ final class TopicSubscriber implements Runnable {
 
     private final Supplier<ConnectionFactory> factory;
     private final Supplier<Topic> topic;
-    private final Consumer<HubEvent> delivery;
+    private final Consumer<List<HubEvent>> delivery;
     private final Runnable onConnected;
     private final Backoff backoff = new Backoff(100, 5000);
     private volatile boolean running = true;
     private volatile boolean connected;
 
-    TopicSubscriber(Supplier<ConnectionFactory> factory, Supplier<Topic> topic, Consumer<HubEvent> delivery,
+    TopicSubscriber(Supplier<ConnectionFactory> factory, Supplier<Topic> topic, Consumer<List<HubEvent>> delivery,
                     Runnable onConnected) {
         this.factory = factory;
         this.topic = topic;
@@ -72,19 +72,10 @@ final class TopicSubscriber implements Runnable {
     }
 
     private void deliver(Message message) {
-        List<HubEvent> events;
         try {
-            events = EventCodec.fromMessage(message);
+            delivery.accept(EventCodec.fromMessage(message));
         } catch (Exception e) {
-            LOG.log(Level.WARNING, "dropping unreadable topic message", e);
-            return;
-        }
-        for (HubEvent event : events) {
-            try {
-                delivery.accept(event);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "dropping undeliverable event on " + event.channel(), e);
-            }
+            LOG.log(Level.WARNING, "dropping undeliverable topic message", e);
         }
     }
 }
