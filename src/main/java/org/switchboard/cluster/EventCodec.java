@@ -1,9 +1,9 @@
 package org.switchboard.cluster;
 
 import jakarta.jms.BytesMessage;
-import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
+import jakarta.jms.Session;
 import org.switchboard.protocol.Member;
 
 import java.io.ByteArrayInputStream;
@@ -77,8 +77,8 @@ final class EventCodec {
             return bytes.toByteArray();
         }
 
-        Message toMessage(JMSContext context) throws JMSException {
-            BytesMessage message = context.createBytesMessage();
+        Message toMessage(Session session) throws JMSException {
+            BytesMessage message = session.createBytesMessage();
             message.writeBytes(toBytes());
             return message;
         }

@@ -3,8 +3,9 @@ package org.switchboard.cluster;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Destination;
-import jakarta.jms.JMSContext;
-import jakarta.jms.JMSProducer;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Sends this member's events to the ingress queue from one long-lived JMS context on its own
+ * Sends this member's events to the ingress queue from one long-lived JMS connection on its own
  * thread. One producer keeps each publisher's messages in order; non-persistent delivery without
  * a transaction makes a send a single write to the broker, and everything queued since the last
  * send goes as one batch ({@link EventCodec.Batch}). Callers only enqueue, so no container
@@ -66,9 +67,9 @@ final class IngressPublisher implements Runnable {
     private final Backoff backoff = new Backoff(100, 5000);
     private volatile boolean running = true;
     private volatile boolean lastFailed;
-    private JMSContext context;
-    private JMSProducer producer;
-    private Destination destination;
+    private jakarta.jms.Connection connection;
+    private Session session;
+    private MessageProducer producer;
 
     IngressPublisher(String refPrefix, int capacity, long timeoutMs, Supplier<ConnectionFactory> factory,
                      Supplier<? extends Destination> destination) {
@@ -191,10 +192,10 @@ final class IngressPublisher implements Runnable {
      * is used; so a failure on a context opened earlier is retried once on a fresh one.
      */
     private void sendWithOneRetry(EventCodec.Batch batch) throws Exception {
-        boolean reused = context != null;
+        boolean reused = connection != null;
         try {
             ensureOpen();
-            producer.send(destination, batch.toMessage(context));
+            producer.send(batch.toMessage(session));
         } catch (Exception first) {
             closeContext();
             if (!reused) {
@@ -202,7 +203,7 @@ final class IngressPublisher implements Runnable {
             }
             try {
                 ensureOpen();
-                producer.send(destination, batch.toMessage(context));
+                producer.send(batch.toMessage(session));
             } catch (Exception second) {
                 closeContext();
                 second.addSuppressed(first);
@@ -211,25 +212,30 @@ final class IngressPublisher implements Runnable {
         }
     }
 
-    private void ensureOpen() {
-        if (context == null) {
-            context = factory.get().createContext(JMSContext.AUTO_ACKNOWLEDGE);
-            producer = context.createProducer()
-                    .setDeliveryMode(DeliveryMode.NON_PERSISTENT)
-                    .setDisableMessageID(true)
-                    .setDisableMessageTimestamp(true);
-            destination = target.get();
+    /**
+     * A producer bound to its destination: OpenMQ registers an unbound producer (all that
+     * {@code JMSContext} offers) with the broker again on every send.
+     */
+    private void ensureOpen() throws JMSException {
+        if (connection == null) {
+            connection = factory.get().createConnection();
+            session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            producer = session.createProducer(target.get());
+            producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+            producer.setDisableMessageID(true);
+            producer.setDisableMessageTimestamp(true);
         }
     }
 
     private void closeContext() {
-        if (context != null) {
+        if (connection != null) {
             try {
-                context.close();
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "closing JMS context", e);
+                connection.close();
+            } catch (JMSException | RuntimeException e) {
+                LOG.log(Level.FINE, "closing JMS connection", e);
             }
-            context = null;
+            connection = null;
+            session = null;
             producer = null;
         }
     }

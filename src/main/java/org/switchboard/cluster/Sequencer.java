@@ -2,11 +2,11 @@ package org.switchboard.cluster;
 
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
-import jakarta.jms.JMSConsumer;
-import jakarta.jms.JMSContext;
-import jakarta.jms.JMSProducer;
 import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
+import jakarta.jms.Session;
 import jakarta.jms.Topic;
 import org.switchboard.channel.ChannelSequencer;
 
@@ -65,13 +65,15 @@ final class Sequencer implements Runnable {
             }
             long epoch = System.currentTimeMillis();
             ChannelSequencer positions = new ChannelSequencer();
-            try (JMSContext context = factory.get().createContext(JMSContext.DUPS_OK_ACKNOWLEDGE);
-                 JMSConsumer consumer = context.createConsumer(ingress.get())) {
-                JMSProducer producer = context.createProducer()
-                        .setDeliveryMode(DeliveryMode.NON_PERSISTENT)
-                        .setDisableMessageID(true)
-                        .setDisableMessageTimestamp(true);
-                Topic destination = topic.get();
+            try (jakarta.jms.Connection connection = factory.get().createConnection()) {
+                Session session = connection.createSession(false, Session.DUPS_OK_ACKNOWLEDGE);
+                MessageConsumer consumer = session.createConsumer(ingress.get());
+                // bound to the topic: OpenMQ registers an unbound producer again on every send
+                MessageProducer producer = session.createProducer(topic.get());
+                producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+                producer.setDisableMessageID(true);
+                producer.setDisableMessageTimestamp(true);
+                connection.start();
                 LOG.info("sequencer active, epoch " + epoch);
                 backoff.reset();
                 while (running && leader.getAsBoolean()) {
@@ -84,7 +86,7 @@ final class Sequencer implements Runnable {
                         number(EventCodec.fromMessage(message), epoch, positions, batch);
                     } while (!batch.isFull() && (message = consumer.receiveNoWait()) != null);
                     if (!batch.isEmpty()) {
-                        producer.send(destination, batch.toMessage(context));
+                        producer.send(batch.toMessage(session));
                     }
                 }
             } catch (Exception e) {

@@ -12,6 +12,7 @@ import org.switchboard.presence.PresenceRegistry;
 import org.switchboard.protocol.ClientRequest;
 import org.switchboard.protocol.ErrorCode;
 import org.switchboard.protocol.Inbound;
+import org.switchboard.protocol.MessageFrames;
 import org.switchboard.protocol.Replies;
 
 /**
@@ -55,7 +56,7 @@ public class RequestHandler {
             case SUBSCRIBE -> {
                 ErrorCode refused = channels.subscribe(connection, request.channel());
                 if (refused == null) {
-                    connection.send(Replies.ok(request.id()));
+                    connection.send(MessageFrames.ok(request.id()));
                 } else {
                     error(connection, request.id(), refused,
                             "at most " + settings.maxSubscriptions() + " subscriptions per connection");
@@ -63,7 +64,7 @@ public class RequestHandler {
             }
             case UNSUBSCRIBE -> {
                 channels.unsubscribe(connection, request.channel());
-                connection.send(Replies.ok(request.id()));
+                connection.send(MessageFrames.ok(request.id()));
             }
             case PUBLISH -> publish(connection, request);
             case PRESENCE -> connection.send(Replies.presence(request.id(), request.channel(),
@@ -83,7 +84,7 @@ public class RequestHandler {
         bus.publish(event, failure -> {
             if (failure == null) {
                 metrics.published();
-                connection.send(Replies.ok(id));
+                connection.send(MessageFrames.ok(id));
             } else {
                 error(connection, id, ErrorCode.UNAVAILABLE, "message topic unavailable; not published, retry later");
             }

@@ -1,8 +1,9 @@
 package org.switchboard.protocol;
 
 /**
- * Builds {@code message} frames by hand: they are encoded once per message on the fan-out path,
- * and the publisher's {@code data} is already compact JSON that only needs splicing in. The
+ * Builds the hot path's frames by hand: a {@code message} frame is encoded once per message on the
+ * fan-out path, and the publisher's {@code data} is already compact JSON that only needs splicing
+ * in; the {@code ok} reply goes to every publisher. The
  * output is the same JSON that {@link FrameEncoder} would produce for the equivalent
  * {@link ServerFrame} (a unit test keeps them in step). No JSON-P call here: each static
  * {@code jakarta.json.Json} call looks its provider up again, and on Payara that lookup is a
@@ -26,6 +27,17 @@ public final class MessageFrames {
         appendString(sb, from.name());
         sb.append("},\"data\":").append(dataJson).append('}');
         return sb.toString();
+    }
+
+    /** The {@code ok} reply: sent once per publication, so it skips JSON-B too. */
+    public static String ok(String id) {
+        if (id == null) {
+            return "{\"type\":\"reply\",\"data\":{\"ok\":true}}";
+        }
+        StringBuilder sb = new StringBuilder(48 + id.length());
+        sb.append("{\"type\":\"reply\",\"id\":");
+        appendString(sb, id);
+        return sb.append(",\"data\":{\"ok\":true}}").toString();
     }
 
     /** Quotes and escapes as RFC 8259 requires (and as JSON-P writes it). */

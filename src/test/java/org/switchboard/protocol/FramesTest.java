@@ -36,6 +36,13 @@ class FramesTest {
     }
 
     @Test
+    void handBuiltOkReplyMatchesJsonbEncoding() {
+        for (String id : new String[]{"9", "a\"b\\c\n", null}) {
+            assertThat(parse(MessageFrames.ok(id))).isEqualTo(parse(FrameEncoder.toJson(Replies.ok(id))));
+        }
+    }
+
+    @Test
     void repliesOmitAbsentFieldsAndEchoId() {
         JsonObject ok = parse(FrameEncoder.toJson(Replies.ok("9")));
         assertThat(ok.getString("type")).isEqualTo("reply");
