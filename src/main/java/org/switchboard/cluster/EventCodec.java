@@ -36,7 +36,7 @@ final class EventCodec {
         static final int MAX_EVENTS = 512;
         static final int MAX_BYTES = 256 * 1024;
 
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         private final DataOutputStream out = new DataOutputStream(bytes);
         private int count;
 

@@ -6,25 +6,33 @@ import org.switchboard.protocol.Member;
 import org.switchboard.protocol.ServerFrame;
 import org.switchboard.security.Identity;
 
+import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
 
 /**
  * One client connection: who it is, what it is subscribed to and its outbound queue. Anything
  * that wants to reach the client goes through {@link #send}, which never blocks.
+ * <p>
+ * Most connections sit idle, so this is kept small: the channel set and the publish rate limiter
+ * exist only once the client subscribes or publishes, and flags are plain fields.
  */
 public final class Connection {
+
+    private static final AtomicIntegerFieldUpdater<Connection> CLOSING =
+            AtomicIntegerFieldUpdater.newUpdater(Connection.class, "closing");
 
     private final String id;
     private final Identity identity;
     private final Member member;
     private final FrameSink sink;
     private final SendQueue queue;
-    private final RateLimiter publishLimiter;
-    private final Set<String> channels = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean closing = new AtomicBoolean();
+    private final int publishPerSecond;
+    private RateLimiter publishLimiter;
+    private Set<String> channels;
+    private volatile int closing;
     private final Consumer<Connection> onOverflow;
     private volatile long lastHeardNanos = System.nanoTime();
 
@@ -35,7 +43,7 @@ public final class Connection {
         this.member = new Member(id, identity.name());
         this.sink = sink;
         this.queue = new SendQueue(sink, writers, queueCapacity, batchMaxChars);
-        this.publishLimiter = new RateLimiter(publishPerSecond, System.nanoTime());
+        this.publishPerSecond = publishPerSecond;
         this.onOverflow = onOverflow;
     }
 
@@ -51,13 +59,33 @@ public final class Connection {
         return member;
     }
 
-    /** Channels this connection is subscribed to (live view). */
-    public Set<String> channels() {
-        return channels;
+    /** Records the subscription; false if it already existed or {@code max} are held. */
+    public synchronized boolean addChannel(String channel, int max) {
+        if (channels == null) {
+            channels = new HashSet<>(4);
+        }
+        return channels.size() < max && channels.add(channel);
     }
 
-    public boolean tryAcquirePublish() {
-        return publishLimiter.tryAcquire(System.nanoTime());
+    public synchronized boolean isSubscribed(String channel) {
+        return channels != null && channels.contains(channel);
+    }
+
+    public synchronized boolean removeChannel(String channel) {
+        return channels != null && channels.remove(channel);
+    }
+
+    /** The channels subscribed to now, as a copy. */
+    public synchronized String[] channels() {
+        return channels == null ? new String[0] : channels.toArray(String[]::new);
+    }
+
+    public synchronized boolean tryAcquirePublish() {
+        long now = System.nanoTime();
+        if (publishLimiter == null) {
+            publishLimiter = new RateLimiter(publishPerSecond, now);
+        }
+        return publishLimiter.tryAcquire(now);
     }
 
     public void send(ServerFrame frame) {
@@ -66,7 +94,7 @@ public final class Connection {
 
     /** Queues an already encoded envelope; a full queue marks the client slow. */
     public void send(String envelope) {
-        if (closing.get()) {
+        if (closing != 0) {
             return;
         }
         if (!queue.offer(envelope)) {
@@ -83,18 +111,18 @@ public final class Connection {
     }
 
     public void ping() {
-        if (!closing.get()) {
+        if (closing == 0) {
             sink.ping();
         }
     }
 
     public boolean isClosing() {
-        return closing.get();
+        return closing != 0;
     }
 
     /** Closes once; later calls are ignored. Returns whether this call started the close. */
     public boolean close(CloseReason reason) {
-        if (!closing.compareAndSet(false, true)) {
+        if (!CLOSING.compareAndSet(this, 0, 1)) {
             return false;
         }
         sink.close(reason);
@@ -103,7 +131,7 @@ public final class Connection {
 
     /** The socket is gone: stop queueing. */
     public void markClosed() {
-        closing.set(true);
+        closing = 1;
     }
 
     /**
@@ -111,7 +139,7 @@ public final class Connection {
      * latest: a client that is merely slow then still receives the close frame and its code.
      */
     public boolean closeAfterDrain(CloseReason reason, java.util.concurrent.ScheduledExecutorService timer, long graceMillis) {
-        if (!closing.compareAndSet(false, true)) {
+        if (!CLOSING.compareAndSet(this, 0, 1)) {
             return false;
         }
         AtomicBoolean done = new AtomicBoolean();
@@ -127,7 +155,7 @@ public final class Connection {
 
     /** Like {@link #close} but on the calling thread. */
     public void closeNow(CloseReason reason) {
-        if (closing.compareAndSet(false, true)) {
+        if (CLOSING.compareAndSet(this, 0, 1)) {
             sink.closeNow(reason);
         }
     }

@@ -2,6 +2,7 @@ package org.switchboard.connection;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
 import org.switchboard.protocol.CloseCodes;
 
 import java.util.Collection;
@@ -12,22 +13,27 @@ import java.util.logging.Logger;
 /**
  * Every connection held by this member. On undeploy or server stop each client is told 1001
  * (going away, see {@code HubShutdown}) so it reconnects elsewhere instead of seeing a dropped
- * socket.
+ * socket. Keyed by the WebSocket session, which makes this map the one place the endpoint finds
+ * a session's connection (nothing is stored in the session's own properties).
  */
 @ApplicationScoped
 public class ConnectionRegistry {
 
     private static final Logger LOG = Logger.getLogger(ConnectionRegistry.class.getName());
 
-    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private final Map<Session, Connection> connections = new ConcurrentHashMap<>();
     private final CloseReason goingAway = CloseCodes.goingAway();
 
-    public void add(Connection connection) {
-        connections.put(connection.id(), connection);
+    public void add(Session session, Connection connection) {
+        connections.put(session, connection);
     }
 
-    public void remove(Connection connection) {
-        connections.remove(connection.id(), connection);
+    public Connection get(Session session) {
+        return connections.get(session);
+    }
+
+    public Connection remove(Session session) {
+        return connections.remove(session);
     }
 
     public Collection<Connection> all() {

@@ -1,8 +1,7 @@
 package org.switchboard.connection;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * Bounded, non-blocking outbound queue of one connection. At most one write is in flight; when it
@@ -10,18 +9,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * separated by newlines, up to a byte budget). A producer never waits: when the queue is full
  * {@link #offer} returns false and the caller decides (the hub closes the slow client).
  */
-public final class SendQueue {
+public final class SendQueue implements Runnable {
+
+    // field updaters, not atomics: one queue per connection, and most connections are idle
+    private static final AtomicIntegerFieldUpdater<SendQueue> SIZE = AtomicIntegerFieldUpdater.newUpdater(SendQueue.class, "size");
+    private static final AtomicIntegerFieldUpdater<SendQueue> WRITING = AtomicIntegerFieldUpdater.newUpdater(SendQueue.class, "writing");
 
     private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger size = new AtomicInteger();
-    private final AtomicBoolean writing = new AtomicBoolean();
+    private volatile int size;
+    private volatile int writing;
     private final FrameSink sink;
     private final java.util.concurrent.Executor writers;
     private final int capacity;
     private final int batchMaxChars;
     private volatile boolean failed;
     private volatile Runnable afterWrite;
-    private final Runnable startWriting = this::writeNext;
 
     /**
      * @param writers where an idle queue starts writing, so that a thread offering one envelope
@@ -39,19 +41,25 @@ public final class SendQueue {
         if (failed) {
             return false;
         }
-        if (size.incrementAndGet() > capacity) {
-            size.decrementAndGet();
+        if (SIZE.incrementAndGet(this) > capacity) {
+            SIZE.decrementAndGet(this);
             return false;
         }
         queue.add(envelope);
-        if (writing.compareAndSet(false, true)) {
-            writers.execute(startWriting);
+        if (WRITING.compareAndSet(this, 0, 1)) {
+            writers.execute(this);
         }
         return true;
     }
 
     public int size() {
-        return size.get();
+        return size;
+    }
+
+    /** Starts writing on the writer pool; not for callers. */
+    @Override
+    public void run() {
+        writeNext();
     }
 
     /**
@@ -62,9 +70,9 @@ public final class SendQueue {
     public void drainThen(Runnable then) {
         failed = true;
         queue.clear();
-        size.set(0);
+        size = 0;
         afterWrite = then;
-        if (writing.compareAndSet(false, true)) {
+        if (WRITING.compareAndSet(this, 0, 1)) {
             runAfterWrite();
         }
     }
@@ -81,9 +89,9 @@ public final class SendQueue {
         while (true) {
             String first = queue.poll();
             if (first == null) {
-                writing.set(false);
-                // an offer may have slipped in between poll() and set(false)
-                if (!queue.isEmpty() && writing.compareAndSet(false, true)) {
+                writing = 0;
+                // an offer may have slipped in between poll() and the reset
+                if (!queue.isEmpty() && WRITING.compareAndSet(this, 0, 1)) {
                     continue;
                 }
                 return;
@@ -103,7 +111,7 @@ public final class SendQueue {
                 }
                 frame = batch.toString();
             }
-            size.addAndGet(-taken);
+            SIZE.addAndGet(this, -taken);
             sink.sendAsync(frame, this::written);
             return;
         }
@@ -117,8 +125,8 @@ public final class SendQueue {
         if (error != null) {
             failed = true;
             queue.clear();
-            size.set(0);
-            writing.set(false);
+            size = 0;
+            writing = 0;
             return;
         }
         writeNext();

@@ -34,13 +34,12 @@ public class ChannelService {
 
     /** Null when subscribed (or already was), otherwise why not. */
     public ErrorCode subscribe(Connection connection, String channel) {
-        if (connection.channels().contains(channel)) {
+        if (connection.isSubscribed(channel)) {
             return null;
         }
-        if (connection.channels().size() >= settings.maxSubscriptions()) {
-            return ErrorCode.TOO_MANY_SUBSCRIPTIONS;
+        if (!connection.addChannel(channel, settings.maxSubscriptions())) {
+            return connection.isSubscribed(channel) ? null : ErrorCode.TOO_MANY_SUBSCRIPTIONS;
         }
-        connection.channels().add(channel);
         subscriptions.add(channel, connection);
         if (presence.join(channel, connection.member())) {
             bus.publish(HubEvent.join(channel, connection.member()), ChannelService::logFailure);
@@ -49,7 +48,7 @@ public class ChannelService {
     }
 
     public void unsubscribe(Connection connection, String channel) {
-        if (!connection.channels().remove(channel)) {
+        if (!connection.removeChannel(channel)) {
             return;
         }
         subscriptions.remove(channel, connection);
@@ -59,7 +58,7 @@ public class ChannelService {
     }
 
     public void unsubscribeAll(Connection connection) {
-        for (String channel : connection.channels().toArray(String[]::new)) {
+        for (String channel : connection.channels()) {
             unsubscribe(connection, channel);
         }
     }

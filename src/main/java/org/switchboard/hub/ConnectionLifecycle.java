@@ -27,7 +27,6 @@ import java.util.logging.Logger;
 public class ConnectionLifecycle {
 
     private static final Logger LOG = Logger.getLogger(ConnectionLifecycle.class.getName());
-    private static final String KEY = Connection.class.getName();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long SLOW_CLOSE_GRACE_MS = 5000;
 
@@ -53,22 +52,20 @@ public class ConnectionLifecycle {
         session.setMaxIdleTimeout(0);
         Connection connection = new Connection(id, identity, new SessionSink(session, executors.scheduler()),
                 executors.writers(), settings.sendQueue(), settings.batchMaxBytes(), settings.publishPerSecond(), this::slowConsumer);
-        session.getUserProperties().put(KEY, connection);
-        registry.add(connection);
+        registry.add(session, connection);
         connection.send(ServerFrame.of("welcome", null, null, welcome(connection, session)));
     }
 
     public Connection connectionOf(Session session) {
-        return (Connection) session.getUserProperties().get(KEY);
+        return registry.get(session);
     }
 
     public void closed(Session session) {
-        Connection connection = connectionOf(session);
+        Connection connection = registry.remove(session);
         if (connection == null) {
             return;
         }
         connection.markClosed();
-        registry.remove(connection);
         channels.unsubscribeAll(connection);
     }
 
