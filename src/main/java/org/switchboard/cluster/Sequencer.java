@@ -2,6 +2,7 @@ package org.switchboard.cluster;
 
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
@@ -83,7 +84,7 @@ final class Sequencer implements Runnable {
                     }
                     EventCodec.Batch batch = new EventCodec.Batch();
                     do {
-                        number(EventCodec.fromMessage(message), epoch, positions, batch);
+                        number(readable(message), epoch, positions, batch);
                     } while (!batch.isFull() && (message = consumer.receiveNoWait()) != null);
                     if (!batch.isEmpty()) {
                         producer.send(batch.toMessage(session));
@@ -95,6 +96,16 @@ final class Sequencer implements Runnable {
                     return;
                 }
             }
+        }
+    }
+
+    /** A message nobody can read is dropped, not retried: it would stop the sequencer forever. */
+    private static List<HubEvent> readable(Message message) {
+        try {
+            return EventCodec.fromMessage(message);
+        } catch (JMSException | RuntimeException e) {
+            LOG.log(Level.WARNING, "dropping unreadable ingress message: " + e);
+            return List.of();
         }
     }
 
