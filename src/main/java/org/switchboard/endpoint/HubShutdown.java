@@ -19,6 +19,9 @@ public class HubShutdown implements ServletContextListener {
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
-        registry.goingAway();
+        // not injected when the deployment failed before CDI started: there is nobody to tell
+        if (registry != null) {
+            registry.goingAway();
+        }
     }
 }
