@@ -34,7 +34,8 @@ public class HubExecutors {
         websocketIdleTasks = new ScheduledThreadPoolExecutor(1, named("switchboard-tyrus-idle"));
         websocketIdleTasks.setRemoveOnCancelPolicy(true);
         writers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                named("switchboard-writer"));
+                GrizzlyWriterThreads.factory("switchboard-writer", Thread.currentThread().getContextClassLoader())
+                        .orElseGet(() -> named("switchboard-writer")));
     }
 
     /** Threads that start writes to idle connections, so fan-out uses every core. */
