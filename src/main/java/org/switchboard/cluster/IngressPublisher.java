@@ -23,7 +23,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Sends this member's events to the ingress queue from one long-lived JMS connection on its own
+ * Hands this member's events to the sequencer: directly when this member is the sequencer (no
+ * broker round trip), otherwise through the ingress queue, from one long-lived JMS connection on its own
  * thread. One producer keeps each publisher's messages in order; non-persistent delivery without
  * a transaction makes a send a single write to the broker, and everything queued since the last
  * send goes as one batch ({@link EventCodec.Batch}). Callers only enqueue, so no container
@@ -62,6 +63,7 @@ final class IngressPublisher implements Runnable {
     private final AtomicLong refs = new AtomicLong();
     private final String refPrefix;
     private final Supplier<ConnectionFactory> factory;
+    private final Sequencer localSequencer;
     private final Supplier<? extends Destination> target;
     private final long timeoutNanos;
     private final Backoff backoff = new Backoff(100, 5000);
@@ -72,7 +74,8 @@ final class IngressPublisher implements Runnable {
     private MessageProducer producer;
 
     IngressPublisher(String refPrefix, int capacity, long timeoutMs, Supplier<ConnectionFactory> factory,
-                     Supplier<? extends Destination> destination) {
+                     Supplier<? extends Destination> destination, Sequencer localSequencer) {
+        this.localSequencer = localSequencer;
         this.refPrefix = refPrefix + ":";
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
@@ -82,7 +85,18 @@ final class IngressPublisher implements Runnable {
 
     void publish(HubEvent event, Consumer<Throwable> done) {
         Pending pending = new Pending(event.withRef(refPrefix + refs.incrementAndGet()), done);
-        if (!running || !queue.offer(pending)) {
+        if (!running) {
+            pending.answer(new IllegalStateException("hub stopping"));
+            return;
+        }
+        if (localSequencer.isActive()) {
+            awaitingEcho.put(pending.event.ref(), pending);
+            if (localSequencer.offerLocal(pending.event)) {
+                return;
+            }
+            awaitingEcho.remove(pending.event.ref());
+        }
+        if (!queue.offer(pending)) {
             pending.answer(new IllegalStateException("publish queue full"));
         }
     }

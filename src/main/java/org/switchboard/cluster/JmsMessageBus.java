@@ -10,9 +10,9 @@ import org.switchboard.connection.HubExecutors;
 import java.util.function.Consumer;
 
 /**
- * The message bus over Jakarta Messaging: members send events to the ingress queue, the elected
- * sequencer numbers them and forwards them to the topic, and every member's own subscription to
- * the topic delivers them locally. Each part runs on its own thread with a long-lived context.
+ * The message bus over Jakarta Messaging: members send events to the ingress queue (the elected
+ * sequencer's own member hands them over directly), the sequencer numbers them and forwards them
+ * to the topic, and every member's own subscription to the topic delivers them locally. Each part runs on its own thread with a long-lived context.
  */
 @ApplicationScoped
 public class JmsMessageBus implements MessageBus {
@@ -39,14 +39,14 @@ public class JmsMessageBus implements MessageBus {
         if (publisher != null) {
             return;
         }
+        sequencer = new Sequencer(resources::connectionFactory, resources::ingress, resources::topic, lease::isLeader,
+                executors::newThread, settings.publishQueue(), settings.publishTimeoutMs());
         publisher = new IngressPublisher(grid.deploymentId(), settings.publishQueue(), settings.publishTimeoutMs(),
-                resources::connectionFactory, resources::ingress);
+                resources::connectionFactory, resources::ingress, sequencer);
         subscriber = new TopicSubscriber(resources::connectionFactory, resources::topic, events -> {
             delivery.deliver(events);
             events.forEach(publisher::confirm);
         }, publisher::brokerReachable);
-        sequencer = new Sequencer(resources::connectionFactory, resources::ingress, resources::topic, lease::isLeader,
-                settings.publishTimeoutMs());
         threads = new Thread[]{
                 executors.newThread("switchboard-topic-subscriber", subscriber),
                 executors.newThread("switchboard-sequencer", sequencer),

@@ -12,23 +12,29 @@ import jakarta.jms.Topic;
 import org.switchboard.channel.ChannelSequencer;
 
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs on every member but works only on the lease holder: it takes events from the ingress
- * queue in the order the broker received them, gives each publication its channel position
- * (epoch, seq) and forwards everything to the topic. One numbering authority is what makes every
- * member deliver a channel's messages with the same sequence numbers in the same order.
- * A new holder starts a new epoch (its start time) and numbers each channel from 1 again.
- * Whatever has arrived since the last send is forwarded as one topic message, so under load the
- * topic carries far fewer, larger messages than there are events.
- * DUPS_OK acknowledgement lets the broker client acknowledge the queue in batches instead of one
- * round trip per message; the price is that a takeover may forward a few events twice.
- * Events older than the publish timeout are dropped: their publishers have already been told
- * {@code unavailable}, and delivering them late would contradict that.
+ * Runs on every member but works only on the lease holder: it gives each publication its channel
+ * position (epoch, seq) and forwards everything to the topic. One numbering authority is what
+ * makes every member deliver a channel's messages with the same sequence numbers in the same
+ * order. A new holder starts a new epoch (its start time) and numbers each channel from 1 again.
+ * <p>
+ * Events reach it through one inbox from two sides: an ingress reader thread takes other members'
+ * batches from the ingress queue, and this member's own publications are offered directly
+ * ({@link #offerLocal}) while it is the holder, which spares them a broker round trip — on a single
+ * server that is every publication. Whatever is in the inbox when the sequencer sends goes to the
+ * topic as one message. DUPS_OK acknowledgement lets the broker client acknowledge the queue in
+ * batches; the price is that a takeover may forward a few events twice. Events older than the
+ * publish timeout are dropped: their publishers have already been told {@code unavailable}, and
+ * delivering them late would contradict that.
  */
 final class Sequencer implements Runnable {
 
@@ -38,21 +44,38 @@ final class Sequencer implements Runnable {
     private final Supplier<Queue> ingress;
     private final Supplier<Topic> topic;
     private final BooleanSupplier leader;
+    private final BiFunction<String, Runnable, Thread> threads;
     private final long staleAfterMs;
+    private final BlockingQueue<HubEvent> inbox;
     private final Backoff backoff = new Backoff(100, 5000);
     private volatile boolean running = true;
+    private volatile boolean active;
 
     Sequencer(Supplier<ConnectionFactory> factory, Supplier<Queue> ingress, Supplier<Topic> topic, BooleanSupplier leader,
-              long staleAfterMs) {
-        this.staleAfterMs = staleAfterMs;
+              BiFunction<String, Runnable, Thread> threads, int inboxCapacity, long staleAfterMs) {
         this.factory = factory;
         this.ingress = ingress;
         this.topic = topic;
         this.leader = leader;
+        this.threads = threads;
+        this.inbox = new ArrayBlockingQueue<>(inboxCapacity);
+        this.staleAfterMs = staleAfterMs;
     }
 
     void stop() {
         running = false;
+    }
+
+    /**
+     * Takes one of this member's publications directly, if this member is sequencing now. False
+     * means "use the ingress queue" (or, rarely, that the inbox is full: the caller reports it).
+     */
+    boolean offerLocal(HubEvent event) {
+        return active && inbox.offer(event);
+    }
+
+    boolean isActive() {
+        return active;
     }
 
     @Override
@@ -64,37 +87,94 @@ final class Sequencer implements Runnable {
                 }
                 continue;
             }
-            long epoch = System.currentTimeMillis();
-            ChannelSequencer positions = new ChannelSequencer();
-            try (jakarta.jms.Connection connection = factory.get().createConnection()) {
-                Session session = connection.createSession(false, Session.DUPS_OK_ACKNOWLEDGE);
-                MessageConsumer consumer = session.createConsumer(ingress.get());
-                // bound to the topic: OpenMQ registers an unbound producer again on every send
-                MessageProducer producer = session.createProducer(topic.get());
-                producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
-                producer.setDisableMessageID(true);
-                producer.setDisableMessageTimestamp(true);
-                connection.start();
-                LOG.info("sequencer active, epoch " + epoch);
-                backoff.reset();
-                while (running && leader.getAsBoolean()) {
-                    Message message = consumer.receive(250);
-                    if (message == null) {
-                        continue;
-                    }
-                    EventCodec.Batch batch = new EventCodec.Batch();
-                    do {
-                        number(readable(message), epoch, positions, batch);
-                    } while (!batch.isFull() && (message = consumer.receiveNoWait()) != null);
-                    if (!batch.isEmpty()) {
-                        producer.send(batch.toMessage(session));
-                    }
-                }
+            // two connections: a container allows one session per JMS connection
+            try (jakarta.jms.Connection outbound = factory.get().createConnection();
+                 jakarta.jms.Connection inbound = factory.get().createConnection()) {
+                sequence(outbound, inbound);
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "sequencer lost the broker: " + e);
                 if (running && !backoff.pause()) {
                     return;
                 }
+            }
+        }
+    }
+
+    private void sequence(jakarta.jms.Connection outbound, jakarta.jms.Connection inbound)
+            throws JMSException, InterruptedException {
+        long epoch = System.currentTimeMillis();
+        ChannelSequencer positions = new ChannelSequencer();
+        Session out = outbound.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        // bound to the topic: OpenMQ registers an unbound producer again on every send
+        MessageProducer producer = out.createProducer(topic.get());
+        producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+        producer.setDisableMessageID(true);
+        producer.setDisableMessageTimestamp(true);
+        Session in = inbound.createSession(false, Session.DUPS_OK_ACKNOWLEDGE);
+        IngressReader reader = new IngressReader(in.createConsumer(ingress.get()));
+        inbound.start();
+        Thread readerThread = threads.apply("switchboard-ingress-reader", reader);
+        readerThread.start();
+        active = true;
+        LOG.info("sequencer active, epoch " + epoch);
+        backoff.reset();
+        try {
+            while (running && leader.getAsBoolean() && !reader.failed) {
+                HubEvent first = inbox.poll(250, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                EventCodec.Batch batch = new EventCodec.Batch();
+                long now = System.currentTimeMillis();
+                for (HubEvent event = first; event != null; event = batch.isFull() ? null : inbox.poll()) {
+                    if (now - event.ts() <= staleAfterMs) {
+                        batch.add(event.kind() == HubEvent.Kind.MESSAGE ? event.at(epoch, positions.next(event.channel())) : event);
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    producer.send(batch.toMessage(out));
+                }
+            }
+            if (reader.failed) {
+                throw new JMSException("ingress reader lost the broker");
+            }
+        } finally {
+            // what is left was never forwarded; its publishers are answered by the publish timeout
+            active = false;
+            reader.running = false;
+            readerThread.join(1000);
+            inbox.clear();
+        }
+    }
+
+    /** Moves other members' batches from the ingress queue into the inbox, in queue order. */
+    private final class IngressReader implements Runnable {
+        private final MessageConsumer consumer;
+        volatile boolean running = true;
+        volatile boolean failed;
+
+        IngressReader(MessageConsumer consumer) {
+            this.consumer = consumer;
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (running) {
+                    Message message = consumer.receive(250);
+                    if (message != null) {
+                        for (HubEvent event : readable(message)) {
+                            while (running && !inbox.offer(event, 250, TimeUnit.MILLISECONDS)) {
+                                // the sequencer is behind: wait for room rather than drop
+                            }
+                        }
+                    }
+                }
+            } catch (JMSException | RuntimeException e) {
+                LOG.log(Level.WARNING, "ingress reader lost the broker: " + e);
+                failed = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -106,16 +186,6 @@ final class Sequencer implements Runnable {
         } catch (JMSException | RuntimeException e) {
             LOG.log(Level.WARNING, "dropping unreadable ingress message: " + e);
             return List.of();
-        }
-    }
-
-    private void number(List<HubEvent> events, long epoch, ChannelSequencer positions, EventCodec.Batch batch) {
-        long now = System.currentTimeMillis();
-        for (HubEvent event : events) {
-            if (now - event.ts() > staleAfterMs) {
-                continue;
-            }
-            batch.add(event.kind() == HubEvent.Kind.MESSAGE ? event.at(epoch, positions.next(event.channel())) : event);
         }
     }
 
