@@ -41,6 +41,7 @@ SETTLE="${SETTLE:-5}"                 # s between runs, so the server closes the
 LOOPS="${LOOPS:-2}"                   # selector threads of the load client
 CLUSTER_URLS="${CLUSTER_URLS:-}"      # cross-member: two or more member URLs (ws://.../switchboard/ws)
 CLUSTER_PIDS="${CLUSTER_PIDS:-}"      # cross-member: their JVM PIDs (comma-separated)
+CLUSTER_CONNS="${CLUSTER_CONNS:-50000}"   # cluster-connections: idle connections in total, split evenly over the members
 GATE_FILE="${GATE_FILE:-}"            # if set: wait for this file before every run; re-run once if it vanished
 LOADGEN_JAVA_OPTS="${LOADGEN_JAVA_OPTS:--Xms512m -Xmx1g}"
 RESULTS="${RESULTS:-$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)}"
@@ -189,7 +190,37 @@ for scenario in $SCENARIOS; do
           --server-pid "$CLUSTER_PIDS" --conns "$ROOMS_CONNS" --per-conn-rate "$ROOMS_RATE" \
           --warmup "$WARMUP" --duration "$DURATION" --drain "$DRAIN"
       fi ;;
-    *) die "unknown scenario $scenario (connections fanout fanout-sat rooms cross-member)" ;;
+    cluster-connections)
+      if [[ -z "$CLUSTER_URLS" ]]; then
+        log "cluster-connections: skipped (set CLUSTER_URLS and CLUSTER_PIDS to a running cluster's members)"
+        echo "| cluster connections | switchboard | not run: no cluster given (CLUSTER_URLS) | | | | | | | | | | |" >>"$ROWS"
+      else
+        # one load client per member, in parallel (one process may hold at most 20,000 open files)
+        IFS=, read -ra member_urls <<<"$CLUSTER_URLS"
+        IFS=, read -ra member_pids <<<"$CLUSTER_PIDS"
+        members=${#member_urls[@]}
+        wait_gate
+        clients=()
+        for i in "${!member_urls[@]}"; do
+          name="cluster-connections-member$((i + 1))"
+          share=$((CLUSTER_CONNS / members + (i < CLUSTER_CONNS % members ? 1 : 0)))
+          log "run $name: ${member_urls[$i]}, $share connections"
+          # shellcheck disable=SC2086
+          java $LOADGEN_JAVA_OPTS -jar "$LOADGEN_JAR" --loops "$LOOPS" --out "$RESULTS/$name.row" \
+            --scenario connections --label "cluster connections, member $((i + 1)) of $members" --stack switchboard \
+            --url "${member_urls[$i]}" --server-pid "${member_pids[$i]}" --conns "$share" \
+            --connect-rate "$((CONNECT_RATE / members))" --hold "$HOLD" --heap true 2>"$RESULTS/$name.log" >/dev/null &
+          clients+=($!)
+        done
+        for client in "${clients[@]}"; do wait "$client" || true; done
+        for i in "${!member_urls[@]}"; do
+          name="cluster-connections-member$((i + 1))"
+          if [[ -f "$RESULTS/$name.row" ]]; then tail -1 "$RESULTS/$name.row" >>"$ROWS"
+          else echo "| $name | | failed, see $name.log | | | | | | | | | | |" >>"$ROWS"; fi
+        done
+        sleep "$SETTLE"
+      fi ;;
+    *) die "unknown scenario $scenario (connections fanout fanout-sat rooms cross-member cluster-connections)" ;;
   esac
 done
 
