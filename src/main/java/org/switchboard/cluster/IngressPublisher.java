@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -40,11 +41,12 @@ final class IngressPublisher implements Runnable {
     private static final Logger LOG = Logger.getLogger(IngressPublisher.class.getName());
 
     /** One event waiting for the broker; answered exactly once, by the sender, the echo or the watchdog. */
-    private static final class Pending {
+    private final class Pending {
         final HubEvent event;
         final long enqueuedNanos = System.nanoTime();
         private final Consumer<Throwable> done;
         private final AtomicBoolean answered = new AtomicBoolean();
+        private boolean viaQueue;
 
         Pending(HubEvent event, Consumer<Throwable> done) {
             this.event = event;
@@ -53,17 +55,27 @@ final class IngressPublisher implements Runnable {
 
         void answer(Throwable failure) {
             if (answered.compareAndSet(false, true)) {
+                if (viaQueue) {
+                    unansweredViaQueue.decrementAndGet();
+                }
                 done.accept(failure);
             }
         }
     }
+
+    /**
+     * Publications that took the ingress queue and are not answered yet. While there are any, new
+     * ones take the queue too even if this member sequences: a publisher's later message must
+     * not overtake its earlier one (right after start, or after this member took the lease).
+     */
+    private final AtomicInteger unansweredViaQueue = new AtomicInteger();
 
     private final BlockingQueue<Pending> queue;
     private final Map<String, Pending> awaitingEcho = new ConcurrentHashMap<>();
     private final AtomicLong refs = new AtomicLong();
     private final String refPrefix;
     private final Supplier<ConnectionFactory> factory;
-    private final Sequencer localSequencer;
+    private final LocalSequencing localSequencer;
     private final Supplier<? extends Destination> target;
     private final long timeoutNanos;
     private final Backoff backoff = new Backoff(100, 5000);
@@ -74,7 +86,7 @@ final class IngressPublisher implements Runnable {
     private MessageProducer producer;
 
     IngressPublisher(String refPrefix, int capacity, long timeoutMs, Supplier<ConnectionFactory> factory,
-                     Supplier<? extends Destination> destination, Sequencer localSequencer) {
+                     Supplier<? extends Destination> destination, LocalSequencing localSequencer) {
         this.localSequencer = localSequencer;
         this.refPrefix = refPrefix + ":";
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -89,13 +101,15 @@ final class IngressPublisher implements Runnable {
             pending.answer(new IllegalStateException("hub stopping"));
             return;
         }
-        if (localSequencer.isActive()) {
+        if (localSequencer.isActive() && unansweredViaQueue.get() == 0) {
             awaitingEcho.put(pending.event.ref(), pending);
             if (localSequencer.offerLocal(pending.event)) {
                 return;
             }
             awaitingEcho.remove(pending.event.ref());
         }
+        pending.viaQueue = true;
+        unansweredViaQueue.incrementAndGet();
         if (!queue.offer(pending)) {
             pending.answer(new IllegalStateException("publish queue full"));
         }

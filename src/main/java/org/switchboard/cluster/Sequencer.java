@@ -36,7 +36,7 @@ import java.util.logging.Logger;
  * publish timeout are dropped: their publishers have already been told {@code unavailable}, and
  * delivering them late would contradict that.
  */
-final class Sequencer implements Runnable {
+final class Sequencer implements Runnable, LocalSequencing {
 
     private static final Logger LOG = Logger.getLogger(Sequencer.class.getName());
 
@@ -66,15 +66,13 @@ final class Sequencer implements Runnable {
         running = false;
     }
 
-    /**
-     * Takes one of this member's publications directly, if this member is sequencing now. False
-     * means "use the ingress queue" (or, rarely, that the inbox is full: the caller reports it).
-     */
-    boolean offerLocal(HubEvent event) {
+    @Override
+    public boolean offerLocal(HubEvent event) {
         return active && inbox.offer(event);
     }
 
-    boolean isActive() {
+    @Override
+    public boolean isActive() {
         return active;
     }
 

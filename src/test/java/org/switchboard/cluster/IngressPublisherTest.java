@@ -1,0 +1,80 @@
+package org.switchboard.cluster;
+
+import org.junit.jupiter.api.Test;
+import org.switchboard.protocol.Member;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The hand-over rule of the ingress publisher, without a broker: its sending thread is not
+ * started, so whatever takes the ingress queue stays there until the watchdog answers it.
+ */
+class IngressPublisherTest {
+
+    /** A sequencer that can be switched on and records what it was handed. */
+    static final class FakeSequencing implements LocalSequencing {
+        volatile boolean active;
+        final List<HubEvent> offered = new ArrayList<>();
+
+        @Override
+        public boolean isActive() {
+            return active;
+        }
+
+        @Override
+        public synchronized boolean offerLocal(HubEvent event) {
+            if (!active) {
+                return false;
+            }
+            offered.add(event);
+            return true;
+        }
+    }
+
+    private static final Member ALICE = new Member("c-1", "alice");
+
+    private final List<Throwable> answers = new ArrayList<>();
+    private final FakeSequencing sequencing = new FakeSequencing();
+    // publish timeout 0: every queued publication is overdue at the next watchdog pass
+    private final IngressPublisher publisher = new IngressPublisher("m", 100, 0, () -> null, () -> null, sequencing);
+
+    private void publish(String text) {
+        publisher.publish(HubEvent.message("room", ALICE, "\"" + text + "\""), answers::add);
+    }
+
+    @Test
+    void aLaterPublicationNeverOvertakesOneStillOnTheQueue() {
+        publish("first");                      // not sequencing yet: takes the ingress queue
+        sequencing.active = true;
+        publish("second");                     // sequencing now, but "first" is unanswered
+
+        assertThat(sequencing.offered).isEmpty();
+
+        publisher.expireOverdue();             // both answered (here: timed out)
+        assertThat(answers).hasSize(2).allMatch(TimeoutException.class::isInstance);
+
+        publish("third");                      // nothing left on the queue path: handed over directly
+        assertThat(sequencing.offered).extracting(HubEvent::dataJson).containsExactly("\"third\"");
+
+        publisher.confirm(sequencing.offered.get(0).at(1, 1));
+        assertThat(answers).hasSize(3);
+        assertThat(answers.get(2)).isNull();   // confirmed by its echo
+    }
+
+    @Test
+    void anotherMembersEchoIsNotTakenForOurs() {
+        sequencing.active = true;
+        publish("mine");
+        HubEvent mine = sequencing.offered.get(0);
+
+        publisher.confirm(mine.withRef("other-member:1"));
+        assertThat(answers).isEmpty();
+
+        publisher.confirm(mine);
+        assertThat(answers).containsExactly((Throwable) null);
+    }
+}
