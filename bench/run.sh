@@ -153,6 +153,11 @@ loadgen() {
   sleep "$SETTLE"
 }
 
+not_run_without_cluster() {
+  log "$1: skipped (set CLUSTER_URLS and CLUSTER_PIDS to a running cluster's members)"
+  echo "| $1 | switchboard | not run: no cluster given (CLUSTER_URLS) | | | | | | | | | | |" >>"$ROWS"
+}
+
 for scenario in $SCENARIOS; do
   case "$scenario" in
     connections)
@@ -183,8 +188,7 @@ for scenario in $SCENARIOS; do
       done ;;
     cross-member)
       if [[ -z "$CLUSTER_URLS" ]]; then
-        log "cross-member: skipped (set CLUSTER_URLS and CLUSTER_PIDS to a running cluster's members)"
-        echo "| cross-member | switchboard | not run: no cluster given (CLUSTER_URLS) | | | | | | | | | | |" >>"$ROWS"
+        not_run_without_cluster cross-member
       else
         loadgen "cross-member" --scenario rooms --label cross-member --stack switchboard --url "$CLUSTER_URLS" \
           --server-pid "$CLUSTER_PIDS" --conns "$ROOMS_CONNS" --per-conn-rate "$ROOMS_RATE" \
@@ -192,8 +196,7 @@ for scenario in $SCENARIOS; do
       fi ;;
     cluster-connections)
       if [[ -z "$CLUSTER_URLS" ]]; then
-        log "cluster-connections: skipped (set CLUSTER_URLS and CLUSTER_PIDS to a running cluster's members)"
-        echo "| cluster connections | switchboard | not run: no cluster given (CLUSTER_URLS) | | | | | | | | | | |" >>"$ROWS"
+        not_run_without_cluster "cluster connections"
       else
         # one load client per member, in parallel (one process may hold at most 20,000 open files)
         IFS=, read -ra member_urls <<<"$CLUSTER_URLS"

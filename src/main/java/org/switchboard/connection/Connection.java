@@ -59,7 +59,7 @@ public final class Connection {
         return member;
     }
 
-    /** Records the subscription; false if it already existed or {@code max} are held. */
+    /** Records the subscription; false when {@code max} are already held (or it already existed). */
     public synchronized boolean addChannel(String channel, int max) {
         if (channels == null) {
             channels = new HashSet<>(4);

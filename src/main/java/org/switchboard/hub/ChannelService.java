@@ -38,7 +38,7 @@ public class ChannelService {
             return null;
         }
         if (!connection.addChannel(channel, settings.maxSubscriptions())) {
-            return connection.isSubscribed(channel) ? null : ErrorCode.TOO_MANY_SUBSCRIPTIONS;
+            return ErrorCode.TOO_MANY_SUBSCRIPTIONS;
         }
         subscriptions.add(channel, connection);
         if (presence.join(channel, connection.member())) {
