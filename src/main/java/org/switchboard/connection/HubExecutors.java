@@ -31,8 +31,7 @@ public class HubExecutors {
     @PostConstruct
     void start() {
         scheduler = Executors.newScheduledThreadPool(1, named("switchboard-scheduler"));
-        websocketIdleTasks = new ScheduledThreadPoolExecutor(1, named("switchboard-tyrus-idle"));
-        websocketIdleTasks.setRemoveOnCancelPolicy(true);
+        websocketIdleTasks = new TimeoutScheduler(named("switchboard-tyrus-idle"));
         writers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 GrizzlyWriterThreads.factory("switchboard-writer", Thread.currentThread().getContextClassLoader())
                         .orElseGet(() -> named("switchboard-writer")));
@@ -47,7 +46,7 @@ public class HubExecutors {
         return scheduler;
     }
 
-    /** A plain executor for Tyrus' per-frame idle-timeout tasks (see {@code TyrusIdleTimeoutBypass}). */
+    /** Takes Tyrus' per-frame idle-timeout tasks (see {@code TyrusIdleTimeoutBypass}); skips the no-op ones. */
     public ScheduledExecutorService websocketIdleTasks() {
         return websocketIdleTasks;
     }

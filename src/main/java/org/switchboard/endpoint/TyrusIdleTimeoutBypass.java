@@ -13,7 +13,7 @@ import java.util.logging.Logger;
  * and each submission to a managed executor captures the container context — including a
  * {@code ServiceLoader} scan of the application's class path — which measured as most of the
  * server's CPU under load. The hub never uses Tyrus' idle timeout (its own heartbeat does that
- * job), so the tasks are no-ops; a plain executor runs them for next to nothing.
+ * job), so the tasks are no-ops, and the hub's {@code TimeoutScheduler} does not even queue them.
  * <p>
  * The executor cannot be swapped by configuration for a CDI application (disabling the default
  * managed scheduled executor breaks deployment), hence this narrow reflective fix. If Tyrus

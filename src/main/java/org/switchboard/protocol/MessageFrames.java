@@ -15,7 +15,7 @@ public final class MessageFrames {
     }
 
     public static String message(String channel, long epoch, long seq, long ts, Member from, String dataJson) {
-        StringBuilder sb = new StringBuilder(96 + channel.length() + dataJson.length());
+        StringBuilder sb = new StringBuilder(144 + channel.length() + from.connection().length() + from.name().length() + dataJson.length());
         sb.append("{\"type\":\"message\",\"channel\":");
         appendString(sb, channel);
         sb.append(",\"epoch\":").append(epoch);

@@ -21,4 +21,13 @@ class ChannelNameTest {
         assertThat(ChannelName.isValid("a/b", 128)).isFalse();
         assertThat(ChannelName.isValid("ünï", 128)).isFalse();
     }
+
+    @Test
+    void agreesWithTheDocumentedPatternForEveryCharacter() {
+        java.util.regex.Pattern documented = java.util.regex.Pattern.compile(ChannelName.PATTERN_TEXT);
+        for (char c = 0; c < 0x3000; c++) {
+            String name = "a" + c;
+            assertThat(ChannelName.isValid(name, 128)).as("U+%04X", (int) c).isEqualTo(documented.matcher(name).matches());
+        }
+    }
 }
