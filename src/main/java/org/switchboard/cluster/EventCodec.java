@@ -1,8 +1,11 @@
 package org.switchboard.cluster;
 
 import jakarta.jms.BytesMessage;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import org.switchboard.protocol.Member;
 
@@ -82,6 +85,19 @@ final class EventCodec {
             message.writeBytes(toBytes());
             return message;
         }
+    }
+
+    /**
+     * A producer for event batches, bound to its destination (OpenMQ registers an unbound producer
+     * with the broker again on every send): non-persistent, without message id or timestamp, so a
+     * send is one write to the broker.
+     */
+    static MessageProducer producer(Session session, Destination destination) throws JMSException {
+        MessageProducer producer = session.createProducer(destination);
+        producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+        producer.setDisableMessageID(true);
+        producer.setDisableMessageTimestamp(true);
+        return producer;
     }
 
     static List<HubEvent> fromMessage(Message message) throws JMSException {

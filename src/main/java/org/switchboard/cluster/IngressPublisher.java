@@ -1,7 +1,6 @@
 package org.switchboard.cluster;
 
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.DeliveryMode;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
@@ -205,7 +204,7 @@ final class IngressPublisher implements Runnable {
                 }
             }
         }
-        closeContext();
+        closeConnection();
         IllegalStateException stopping = new IllegalStateException("hub stopping");
         Pending left;
         while ((left = queue.poll()) != null) {
@@ -216,8 +215,8 @@ final class IngressPublisher implements Runnable {
     }
 
     /**
-     * A context that lived through a broker restart is closed without anyone noticing until it
-     * is used; so a failure on a context opened earlier is retried once on a fresh one.
+     * A connection that lived through a broker restart is closed without anyone noticing until it
+     * is used; so a failure on a connection opened earlier is retried once on a fresh one.
      */
     private void sendWithOneRetry(EventCodec.Batch batch) throws Exception {
         boolean reused = connection != null;
@@ -225,7 +224,7 @@ final class IngressPublisher implements Runnable {
             ensureOpen();
             producer.send(batch.toMessage(session));
         } catch (Exception first) {
-            closeContext();
+            closeConnection();
             if (!reused) {
                 throw first;
             }
@@ -233,29 +232,22 @@ final class IngressPublisher implements Runnable {
                 ensureOpen();
                 producer.send(batch.toMessage(session));
             } catch (Exception second) {
-                closeContext();
+                closeConnection();
                 second.addSuppressed(first);
                 throw second;
             }
         }
     }
 
-    /**
-     * A producer bound to its destination: OpenMQ registers an unbound producer (all that
-     * {@code JMSContext} offers) with the broker again on every send.
-     */
     private void ensureOpen() throws JMSException {
         if (connection == null) {
             connection = factory.get().createConnection();
             session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            producer = session.createProducer(target.get());
-            producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
-            producer.setDisableMessageID(true);
-            producer.setDisableMessageTimestamp(true);
+            producer = EventCodec.producer(session, target.get());
         }
     }
 
-    private void closeContext() {
+    private void closeConnection() {
         if (connection != null) {
             try {
                 connection.close();

@@ -12,7 +12,8 @@ import java.util.function.Consumer;
 /**
  * The message bus over Jakarta Messaging: members send events to the ingress queue (the elected
  * sequencer's own member hands them over directly), the sequencer numbers them and forwards them
- * to the topic, and every member's own subscription to the topic delivers them locally. Each part runs on its own thread with a long-lived context.
+ * to the topic, and every member's own subscription to the topic delivers them locally. Each
+ * part runs on its own thread with long-lived JMS connections.
  */
 @ApplicationScoped
 public class JmsMessageBus implements MessageBus {

@@ -1,7 +1,6 @@
 package org.switchboard.cluster;
 
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -103,11 +102,7 @@ final class Sequencer implements Runnable, LocalSequencing {
         long epoch = System.currentTimeMillis();
         ChannelSequencer positions = new ChannelSequencer();
         Session out = outbound.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        // bound to the topic: OpenMQ registers an unbound producer again on every send
-        MessageProducer producer = out.createProducer(topic.get());
-        producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
-        producer.setDisableMessageID(true);
-        producer.setDisableMessageTimestamp(true);
+        MessageProducer producer = EventCodec.producer(out, topic.get());
         Session in = inbound.createSession(false, Session.DUPS_OK_ACKNOWLEDGE);
         IngressReader reader = new IngressReader(in.createConsumer(ingress.get()));
         inbound.start();

@@ -8,7 +8,6 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -25,7 +24,7 @@ public class HubExecutors {
     ManagedThreadFactory threadFactory;
 
     private ScheduledExecutorService scheduler;
-    private ScheduledThreadPoolExecutor websocketIdleTasks;
+    private TimeoutScheduler websocketIdleTasks;
     private java.util.concurrent.ExecutorService writers;
 
     @PostConstruct
