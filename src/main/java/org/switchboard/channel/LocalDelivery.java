@@ -1,5 +1,7 @@
 package org.switchboard.channel;
 
+import org.switchboard.config.DirectBeans;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.switchboard.admin.HubMetrics;
@@ -10,6 +12,7 @@ import org.switchboard.protocol.FrameEncoder;
 import org.switchboard.protocol.MessageFrames;
 import org.switchboard.protocol.Replies;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Level;
@@ -17,7 +20,7 @@ import java.util.logging.Logger;
 
 /**
  * Delivers one event from the topic to this member's subscribers of its channel: encodes it
- * once and queues the same string on every subscriber's send queue.
+ * once, to UTF-8, and queues the same bytes on every subscriber's send queue.
  */
 @ApplicationScoped
 public class LocalDelivery {
@@ -30,6 +33,14 @@ public class LocalDelivery {
     HubMetrics metrics;
     @Inject
     HubSettings settings;
+
+    /** The per-message path calls these directly, not through client proxies ({@link DirectBeans}). */
+    @PostConstruct
+    void holdDirectReferences() {
+        subscriptions = DirectBeans.of(SubscriptionIndex.class);
+        metrics = DirectBeans.of(HubMetrics.class);
+        settings = DirectBeans.of(HubSettings.class);
+    }
 
     /**
      * Presence changes are announced only on channels of modest size: on a channel with n
@@ -62,8 +73,9 @@ public class LocalDelivery {
         if (frame == null) {
             return;
         }
+        byte[] envelope = frame.getBytes(StandardCharsets.UTF_8);
         for (Connection connection : targets) {
-            connection.send(frame);
+            connection.send(envelope);
         }
         metrics.delivered(targets.size());
     }

@@ -39,12 +39,19 @@ final class EventCodec {
         static final int MAX_EVENTS = 512;
         static final int MAX_BYTES = 256 * 1024;
 
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        private final Buffer bytes = new Buffer();
         private final DataOutputStream out = new DataOutputStream(bytes);
         private int count;
 
         Batch() {
             bytes.write(FORMAT);
+        }
+
+        /** Empties the batch for reuse: a sender thread keeps one and its grown buffer. */
+        void clear() {
+            bytes.reset();
+            bytes.write(FORMAT);
+            count = 0;
         }
 
         void add(HubEvent event) {
@@ -82,8 +89,19 @@ final class EventCodec {
 
         Message toMessage(Session session) throws JMSException {
             BytesMessage message = session.createBytesMessage();
-            message.writeBytes(toBytes());
+            message.writeBytes(bytes.array(), 0, bytes.size());
             return message;
+        }
+    }
+
+    /** Lets the message copy the batch straight from the buffer. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer() {
+            super(4096);
+        }
+
+        byte[] array() {
+            return buf;
         }
     }
 

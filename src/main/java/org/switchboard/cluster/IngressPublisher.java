@@ -164,6 +164,7 @@ final class IngressPublisher implements Runnable {
     @Override
     public void run() {
         List<Pending> sending = new ArrayList<>();
+        EventCodec.Batch batch = new EventCodec.Batch();
         while (running) {
             Pending first;
             try {
@@ -174,7 +175,7 @@ final class IngressPublisher implements Runnable {
             if (first == null) {
                 continue;
             }
-            EventCodec.Batch batch = new EventCodec.Batch();
+            batch.clear();
             sending.clear();
             long now = System.nanoTime();
             for (Pending pending = first; pending != null; pending = batch.isFull() ? null : queue.poll()) {

@@ -1,5 +1,7 @@
 package org.switchboard.cluster;
 
+import org.switchboard.config.DirectBeans;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,6 +32,12 @@ public class JmsMessageBus implements MessageBus {
     LeaderLease lease;
     @Inject
     Grid grid;
+
+    /** The per-message path calls these directly, not through client proxies ({@link DirectBeans}). */
+    @PostConstruct
+    void holdDirectReferences() {
+        delivery = DirectBeans.of(LocalDelivery.class);
+    }
 
     private IngressPublisher publisher;
     private TopicSubscriber subscriber;

@@ -111,13 +111,14 @@ final class Sequencer implements Runnable, LocalSequencing {
         active = true;
         LOG.info("sequencer active, epoch " + epoch);
         backoff.reset();
+        EventCodec.Batch batch = new EventCodec.Batch();
         try {
             while (running && leader.getAsBoolean() && !reader.failed) {
                 HubEvent first = inbox.poll(250, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
-                EventCodec.Batch batch = new EventCodec.Batch();
+                batch.clear();
                 long now = System.currentTimeMillis();
                 for (HubEvent event = first; event != null; event = batch.isFull() ? null : inbox.poll()) {
                     if (now - event.ts() <= staleAfterMs) {

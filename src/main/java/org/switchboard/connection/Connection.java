@@ -6,6 +6,7 @@ import org.switchboard.protocol.Member;
 import org.switchboard.protocol.ServerFrame;
 import org.switchboard.security.Identity;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,12 +38,12 @@ public final class Connection {
     private volatile long lastHeardNanos = System.nanoTime();
 
     public Connection(String id, Identity identity, FrameSink sink, java.util.concurrent.Executor writers,
-                      int queueCapacity, int batchMaxChars, int publishPerSecond, Consumer<Connection> onOverflow) {
+                      int queueCapacity, int batchMaxBytes, int publishPerSecond, Consumer<Connection> onOverflow) {
         this.id = id;
         this.identity = identity;
         this.member = new Member(id, identity.name());
         this.sink = sink;
-        this.queue = new SendQueue(sink, writers, queueCapacity, batchMaxChars);
+        this.queue = new SendQueue(sink, writers, queueCapacity, batchMaxBytes);
         this.publishPerSecond = publishPerSecond;
         this.onOverflow = onOverflow;
     }
@@ -94,6 +95,14 @@ public final class Connection {
 
     /** Queues an already encoded envelope; a full queue marks the client slow. */
     public void send(String envelope) {
+        send(envelope.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Queues an envelope already encoded as UTF-8: the fan-out encodes a message once and
+     * queues the same bytes for every subscriber. The array must not change afterwards.
+     */
+    public void send(byte[] envelope) {
         if (closing != 0) {
             return;
         }

@@ -8,8 +8,18 @@ import jakarta.websocket.CloseReason;
  */
 public interface FrameSink {
 
-    /** Writes one text frame without blocking; {@code done} runs with null on success. */
-    void sendAsync(String text, java.util.function.Consumer<Throwable> done);
+    /** Told when a write has been handed to the socket, or why it failed. */
+    @FunctionalInterface
+    interface Completion {
+        /** {@code error} is null on success. */
+        void written(Throwable error);
+    }
+
+    /**
+     * Writes one complete, unmasked text frame ({@link TextFrames}) without blocking; {@code done}
+     * runs once the frame is handed to the socket, possibly on the calling thread.
+     */
+    void sendAsync(byte[] frame, Completion done);
 
     /** Sends a WebSocket ping without blocking; the pong proves the peer is alive. */
     void ping();

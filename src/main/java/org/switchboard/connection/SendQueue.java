@@ -1,27 +1,29 @@
 package org.switchboard.connection;
 
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * Bounded, non-blocking outbound queue of one connection. At most one write is in flight; when it
  * completes, everything queued meanwhile goes out together in one WebSocket frame (envelopes
- * separated by newlines, up to a byte budget). A producer never waits: when the queue is full
+ * separated by newlines, up to a byte budget). Envelopes are queued as UTF-8, encoded once by
+ * whoever sends the same envelope to many queues. A producer never waits: when the queue is full
  * {@link #offer} returns false and the caller decides (the hub closes the slow client).
  */
-public final class SendQueue implements Runnable {
+public final class SendQueue implements Runnable, FrameSink.Completion {
 
     // field updaters, not atomics: one queue per connection, and most connections are idle
     private static final AtomicIntegerFieldUpdater<SendQueue> SIZE = AtomicIntegerFieldUpdater.newUpdater(SendQueue.class, "size");
     private static final AtomicIntegerFieldUpdater<SendQueue> WRITING = AtomicIntegerFieldUpdater.newUpdater(SendQueue.class, "writing");
 
-    private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
     private volatile int size;
     private volatile int writing;
     private final FrameSink sink;
     private final java.util.concurrent.Executor writers;
     private final int capacity;
-    private final int batchMaxChars;
+    private final int batchMaxBytes;
     private volatile boolean failed;
     private volatile Runnable afterWrite;
 
@@ -29,15 +31,15 @@ public final class SendQueue implements Runnable {
      * @param writers where an idle queue starts writing, so that a thread offering one envelope
      *                to many queues (the fan-out) only enqueues and the writes use every core
      */
-    public SendQueue(FrameSink sink, java.util.concurrent.Executor writers, int capacity, int batchMaxChars) {
+    public SendQueue(FrameSink sink, java.util.concurrent.Executor writers, int capacity, int batchMaxBytes) {
         this.sink = sink;
         this.writers = writers;
         this.capacity = capacity;
-        this.batchMaxChars = batchMaxChars;
+        this.batchMaxBytes = batchMaxBytes;
     }
 
-    /** Queues an encoded envelope; false when the queue is full or the connection failed. */
-    public boolean offer(String envelope) {
+    /** Queues an envelope (UTF-8 JSON); false when the queue is full or the connection failed. */
+    public boolean offer(byte[] envelope) {
         if (failed) {
             return false;
         }
@@ -87,7 +89,7 @@ public final class SendQueue implements Runnable {
 
     private void writeNext() {
         while (true) {
-            String first = queue.poll();
+            byte[] first = queue.poll();
             if (first == null) {
                 writing = 0;
                 // an offer may have slipped in between poll() and the reset
@@ -97,27 +99,37 @@ public final class SendQueue implements Runnable {
                 return;
             }
             int taken = 1;
-            String frame;
-            String next = queue.peek();
-            if (next == null || first.length() + 1 + next.length() > batchMaxChars) {
-                frame = first;
+            byte[] frame;
+            byte[] next = queue.peek();
+            if (next == null || first.length + 1 + next.length > batchMaxBytes) {
+                frame = TextFrames.of(first);
             } else {
-                StringBuilder batch = new StringBuilder(Math.min(batchMaxChars, first.length() * 4));
-                batch.append(first);
-                while (next != null && batch.length() + 1 + next.length() <= batchMaxChars) {
-                    batch.append('\n').append(queue.poll());
-                    taken++;
+                byte[][] parts = new byte[8][];
+                parts[0] = first;
+                int length = first.length;
+                while (next != null && length + 1 + next.length <= batchMaxBytes) {
+                    next = queue.poll(); // the one peeked, unless drainThen cleared the queue meanwhile
+                    if (next == null) {
+                        break;
+                    }
+                    if (taken == parts.length) {
+                        parts = Arrays.copyOf(parts, taken * 2);
+                    }
+                    parts[taken++] = next;
+                    length += 1 + next.length;
                     next = queue.peek();
                 }
-                frame = batch.toString();
+                frame = TextFrames.joined(parts, taken, length);
             }
             SIZE.addAndGet(this, -taken);
-            sink.sendAsync(frame, this::written);
+            sink.sendAsync(frame, this);
             return;
         }
     }
 
-    private void written(Throwable error) {
+    /** The sink's completion of the write in flight; not for callers. */
+    @Override
+    public void written(Throwable error) {
         if (afterWrite != null) {
             runAfterWrite();
             return;

@@ -1,5 +1,7 @@
 package org.switchboard.endpoint;
 
+import org.switchboard.config.DirectBeans;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -41,6 +43,13 @@ public class HubEndpoint {
     RequestHandler requests;
     @Inject
     HubExecutors executors;
+
+    /** The per-message path calls these directly, not through client proxies ({@link DirectBeans}). */
+    @PostConstruct
+    void holdDirectReferences() {
+        lifecycle = DirectBeans.of(ConnectionLifecycle.class);
+        requests = DirectBeans.of(RequestHandler.class);
+    }
 
     @OnOpen
     public void open(Session session) {

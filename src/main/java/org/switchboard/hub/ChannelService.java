@@ -1,5 +1,7 @@
 package org.switchboard.hub;
 
+import org.switchboard.config.DirectBeans;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.switchboard.channel.ChannelName;
@@ -31,6 +33,13 @@ public class ChannelService {
     PresenceRegistry presence;
     @Inject
     MessageBus bus;
+
+    /** The per-message path calls these directly, not through client proxies ({@link DirectBeans}). */
+    @PostConstruct
+    void holdDirectReferences() {
+        settings = DirectBeans.of(HubSettings.class);
+        subscriptions = DirectBeans.of(SubscriptionIndex.class);
+    }
 
     /** Null when subscribed (or already was), otherwise why not. */
     public ErrorCode subscribe(Connection connection, String channel) {

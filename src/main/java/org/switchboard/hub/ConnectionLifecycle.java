@@ -1,5 +1,7 @@
 package org.switchboard.hub;
 
+import org.switchboard.config.DirectBeans;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.websocket.Session;
@@ -42,6 +44,12 @@ public class ConnectionLifecycle {
     HubExecutors executors;
     @Inject
     HubMetrics metrics;
+
+    /** The per-message path calls these directly, not through client proxies ({@link DirectBeans}). */
+    @PostConstruct
+    void holdDirectReferences() {
+        registry = DirectBeans.of(ConnectionRegistry.class);
+    }
 
     public void open(Session session) {
         String id = newId();

@@ -1,5 +1,7 @@
 package org.switchboard.hub;
 
+import org.switchboard.config.DirectBeans;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.switchboard.admin.HubMetrics;
@@ -32,6 +34,15 @@ public class RequestHandler {
     MessageBus bus;
     @Inject
     HubMetrics metrics;
+
+    /** The per-message path calls these directly, not through client proxies ({@link DirectBeans}). */
+    @PostConstruct
+    void holdDirectReferences() {
+        settings = DirectBeans.of(HubSettings.class);
+        channels = DirectBeans.of(ChannelService.class);
+        bus = DirectBeans.of(MessageBus.class);
+        metrics = DirectBeans.of(HubMetrics.class);
+    }
 
     public void handle(Connection connection, Inbound inbound) {
         connection.heard();

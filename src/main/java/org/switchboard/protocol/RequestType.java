@@ -1,6 +1,7 @@
 package org.switchboard.protocol;
 
-import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /** Client-to-server frame types of protocol v1, with the fields each one needs. */
@@ -10,6 +11,14 @@ public enum RequestType {
     PUBLISH("publish", true, true),
     PRESENCE("presence", true, false),
     PING("ping", false, false);
+
+    private static final Map<String, RequestType> BY_WIRE = new HashMap<>();
+
+    static {
+        for (RequestType type : values()) {
+            BY_WIRE.put(type.wire, type);
+        }
+    }
 
     private final String wire;
     private final boolean needsChannel;
@@ -34,6 +43,7 @@ public enum RequestType {
     }
 
     public static Optional<RequestType> fromWire(String wire) {
-        return Arrays.stream(values()).filter(t -> t.wire.equals(wire)).findFirst();
+        return Optional.ofNullable(BY_WIRE.get(wire));
     }
+
 }

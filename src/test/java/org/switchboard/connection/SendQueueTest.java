@@ -5,25 +5,29 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SendQueueTest {
 
+    static byte[] u(String envelope) {
+        return envelope.getBytes(StandardCharsets.UTF_8);
+    }
+
     /** A socket whose writes complete only when the test says so. */
     static class ManualSink implements FrameSink {
         final List<String> frames = new ArrayList<>();
-        final List<Consumer<Throwable>> pending = new ArrayList<>();
+        final List<Completion> pending = new ArrayList<>();
 
         @Override
-        public void sendAsync(String text, Consumer<Throwable> done) {
-            frames.add(text);
+        public void sendAsync(byte[] frame, Completion done) {
+            frames.add(TextFrames.payloadText(frame));
             pending.add(done);
         }
 
         void complete(Throwable error) {
-            pending.remove(0).accept(error);
+            pending.remove(0).written(error);
         }
 
         @Override
@@ -43,16 +47,16 @@ class SendQueueTest {
     void oneWriteInFlightAndQueuedEnvelopesBatchedInOneFrame() {
         ManualSink sink = new ManualSink();
         SendQueue queue = new SendQueue(sink, Runnable::run, 10, 1000);
-        assertThat(queue.offer("a")).isTrue();
+        assertThat(queue.offer(u("a"))).isTrue();
         assertThat(sink.frames).containsExactly("a");
-        queue.offer("b");
-        queue.offer("c");
+        queue.offer(u("b"));
+        queue.offer(u("c"));
         assertThat(sink.frames).hasSize(1);
         sink.complete(null);
         assertThat(sink.frames).containsExactly("a", "b\nc");
         sink.complete(null);
         assertThat(queue.size()).isZero();
-        queue.offer("d");
+        queue.offer(u("d"));
         assertThat(sink.frames).containsExactly("a", "b\nc", "d");
     }
 
@@ -60,36 +64,49 @@ class SendQueueTest {
     void batchesRespectTheByteBudget() {
         ManualSink sink = new ManualSink();
         SendQueue queue = new SendQueue(sink, Runnable::run, 10, 7);
-        queue.offer("0");
-        queue.offer("111");
-        queue.offer("222");
-        queue.offer("333");
+        queue.offer(u("0"));
+        queue.offer(u("111"));
+        queue.offer(u("222"));
+        queue.offer(u("333"));
         sink.complete(null);
         sink.complete(null);
         assertThat(sink.frames).containsExactly("0", "111\n222", "333");
     }
 
     @Test
+    void theBudgetCountsUtf8BytesNotChars() {
+        ManualSink sink = new ManualSink();
+        SendQueue queue = new SendQueue(sink, Runnable::run, 10, 9);
+        queue.offer(u("0"));
+        queue.offer(u("éé")); // 4 bytes
+        queue.offer(u("€")); // 3 bytes: 4 + 1 + 3 = 8 fits
+        queue.offer(u("é")); // 2 more would make 11
+        sink.complete(null);
+        sink.complete(null);
+        assertThat(sink.frames).containsExactly("0", "éé\n€", "é");
+    }
+
+    @Test
     void refusesWhenFullWithoutBlocking() {
         ManualSink sink = new ManualSink();
         SendQueue queue = new SendQueue(sink, Runnable::run, 3, 1000);
-        assertThat(queue.offer("1")).isTrue(); // in flight
-        assertThat(queue.offer("2")).isTrue();
-        assertThat(queue.offer("3")).isTrue();
-        assertThat(queue.offer("4")).isTrue();
-        assertThat(queue.offer("5")).isFalse();
+        assertThat(queue.offer(u("1"))).isTrue(); // in flight
+        assertThat(queue.offer(u("2"))).isTrue();
+        assertThat(queue.offer(u("3"))).isTrue();
+        assertThat(queue.offer(u("4"))).isTrue();
+        assertThat(queue.offer(u("5"))).isFalse();
         sink.complete(null);
-        assertThat(queue.offer("6")).isTrue();
+        assertThat(queue.offer(u("6"))).isTrue();
     }
 
     @Test
     void aFailedWriteStopsTheQueue() {
         ManualSink sink = new ManualSink();
         SendQueue queue = new SendQueue(sink, Runnable::run, 3, 1000);
-        queue.offer("1");
-        queue.offer("2");
+        queue.offer(u("1"));
+        queue.offer(u("2"));
         sink.complete(new RuntimeException("broken pipe"));
-        assertThat(queue.offer("3")).isFalse();
+        assertThat(queue.offer(u("3"))).isFalse();
         assertThat(sink.frames).containsExactly("1");
     }
 
@@ -98,11 +115,11 @@ class SendQueueTest {
         ManualSink sink = new ManualSink();
         SendQueue queue = new SendQueue(sink, Runnable::run, 10, 1000);
         List<String> events = new ArrayList<>();
-        queue.offer("1");
-        queue.offer("2");
+        queue.offer(u("1"));
+        queue.offer(u("2"));
         queue.drainThen(() -> events.add("closed"));
         assertThat(events).isEmpty();
-        assertThat(queue.offer("3")).isFalse();
+        assertThat(queue.offer(u("3"))).isFalse();
         sink.complete(null);
         assertThat(events).containsExactly("closed");
         assertThat(sink.frames).containsExactly("1");
@@ -122,14 +139,14 @@ class SendQueueTest {
         List<String> written = new ArrayList<>();
         FrameSink immediate = new ManualSink() {
             @Override
-            public void sendAsync(String text, Consumer<Throwable> done) {
-                written.add(text);
-                done.accept(null);
+            public void sendAsync(byte[] frame, Completion done) {
+                written.add(TextFrames.payloadText(frame));
+                done.written(null);
             }
         };
         SendQueue queue = new SendQueue(immediate, Runnable::run, 100, 1000);
         for (int i = 0; i < 50; i++) {
-            queue.offer(Integer.toString(i));
+            queue.offer(u(Integer.toString(i)));
         }
         assertThat(String.join("\n", written).split("\n")).hasSize(50).startsWith("0", "1").endsWith("49");
         assertThat(queue.size()).isZero();

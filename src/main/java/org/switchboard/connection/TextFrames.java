@@ -1,0 +1,78 @@
+package org.switchboard.connection;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Builds complete, unmasked WebSocket text frames (RFC 6455 §5.2) from envelopes that are already
+ * UTF-8. A server's frames are the same bytes for every recipient, so an envelope is encoded once
+ * however many queues it goes to, and a write hands the socket one array: the container's own
+ * text path would re-encode the string and copy the payload three times per recipient.
+ */
+public final class TextFrames {
+
+    private static final byte FIN_TEXT = (byte) 0x81;
+
+    private TextFrames() {
+    }
+
+    /** One envelope as one frame. */
+    public static byte[] of(byte[] payload) {
+        byte[] frame = new byte[headerLength(payload.length) + payload.length];
+        System.arraycopy(payload, 0, frame, writeHeader(frame, payload.length), payload.length);
+        return frame;
+    }
+
+    /**
+     * The first {@code count} envelopes as one frame, separated by newlines; {@code payloadLength}
+     * is their total length plus one per separator.
+     */
+    public static byte[] joined(byte[][] parts, int count, int payloadLength) {
+        byte[] frame = new byte[headerLength(payloadLength) + payloadLength];
+        int at = writeHeader(frame, payloadLength);
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                frame[at++] = '\n';
+            }
+            System.arraycopy(parts[i], 0, frame, at, parts[i].length);
+            at += parts[i].length;
+        }
+        return frame;
+    }
+
+    /** Where the payload of a frame built here starts. */
+    public static int payloadOffset(byte[] frame) {
+        int code = frame[1] & 0x7F;
+        return code < 126 ? 2 : code == 126 ? 4 : 10;
+    }
+
+    /** The payload of a frame built here, as text. */
+    public static String payloadText(byte[] frame) {
+        int offset = payloadOffset(frame);
+        return new String(frame, offset, frame.length - offset, StandardCharsets.UTF_8);
+    }
+
+    static int headerLength(int payloadLength) {
+        return payloadLength < 126 ? 2 : payloadLength <= 0xFFFF ? 4 : 10;
+    }
+
+    private static int writeHeader(byte[] frame, int length) {
+        frame[0] = FIN_TEXT;
+        if (length < 126) {
+            frame[1] = (byte) length;
+            return 2;
+        }
+        if (length <= 0xFFFF) {
+            frame[1] = 126;
+            frame[2] = (byte) (length >>> 8);
+            frame[3] = (byte) length;
+            return 4;
+        }
+        frame[1] = 127;
+        long value = length;
+        for (int i = 9; i >= 2; i--) {
+            frame[i] = (byte) value;
+            value >>>= 8;
+        }
+        return 10;
+    }
+}

@@ -1,0 +1,58 @@
+package org.switchboard.connection;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TextFramesTest {
+
+    /** Decodes a server frame as RFC 6455 §5.2 defines it, independently of TextFrames. */
+    private static String decode(byte[] frame) {
+        assertThat(frame[0]).as("FIN + text opcode").isEqualTo((byte) 0x81);
+        assertThat(frame[1] & 0x80).as("server frames are not masked").isZero();
+        int code = frame[1] & 0x7F;
+        long length;
+        int start;
+        if (code < 126) {
+            length = code;
+            start = 2;
+        } else if (code == 126) {
+            length = ((frame[2] & 0xFF) << 8) | (frame[3] & 0xFF);
+            start = 4;
+            assertThat(length).as("minimal length encoding").isGreaterThanOrEqualTo(126);
+        } else {
+            length = 0;
+            for (int i = 2; i < 10; i++) {
+                length = (length << 8) | (frame[i] & 0xFF);
+            }
+            start = 10;
+            assertThat(length).as("minimal length encoding").isGreaterThan(0xFFFF);
+        }
+        assertThat(frame.length - start).isEqualTo(length);
+        return new String(frame, start, (int) length, StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 125, 126, 127, 0xFFFF, 0x10000, 200_000})
+    void lengthsAtEveryEncodingBoundary(int length) {
+        char[] chars = new char[length];
+        Arrays.fill(chars, 'x');
+        String text = new String(chars);
+        byte[] frame = TextFrames.of(text.getBytes(StandardCharsets.UTF_8));
+        assertThat(decode(frame)).isEqualTo(text);
+        assertThat(TextFrames.payloadText(frame)).isEqualTo(text);
+    }
+
+    @Test
+    void joinedEnvelopesAreSeparatedByNewlines() {
+        byte[][] parts = {"{\"a\":1}".getBytes(StandardCharsets.UTF_8), "\"\u00e9\u20ac\"".getBytes(StandardCharsets.UTF_8), null};
+        int length = parts[0].length + 1 + parts[1].length;
+        byte[] frame = TextFrames.joined(parts, 2, length);
+        assertThat(decode(frame)).isEqualTo("{\"a\":1}\n\"\u00e9\u20ac\"");
+    }
+}
