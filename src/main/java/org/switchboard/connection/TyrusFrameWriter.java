@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * its connected-state check (the sink checks {@code isOpen}), extensions (none are negotiated:
  * the endpoint offers none) and its monitoring counters (off unless configured).
  */
-final class TyrusFrameWriter {
+public final class TyrusFrameWriter {
 
     private static final Logger LOG = Logger.getLogger(TyrusFrameWriter.class.getName());
     private static final Field WEB_SOCKET;
@@ -51,7 +51,7 @@ final class TyrusFrameWriter {
     }
 
     /** The session's frame writer, or null when it cannot be reached. */
-    static Writer of(Session session) {
+    public static Writer of(Session session) {
         if (WEB_SOCKET == null) {
             return null;
         }

@@ -54,6 +54,7 @@ public class HubEndpoint {
     @OnOpen
     public void open(Session session) {
         TyrusIdleTimeoutBypass.apply(session, executors.websocketIdleTasks());
+        TyrusHandshakeRelease.release(session);
         lifecycle.open(session);
     }
 
