@@ -78,6 +78,31 @@ class HubIT {
         }
     }
 
+    /**
+     * The hub frames its messages itself (one array for header and payload, UTF-8 encoded once for
+     * all subscribers): texts with one-, two-, three- and four-byte characters, from empty to
+     * 14 KB, arrive intact at a JDK client, which checks framing and UTF-8 on its own. Replies
+     * are frames with a one-byte length, messages need the two-byte one; TextFramesTest covers
+     * the eight-byte one.
+     */
+    @Test
+    void multiByteTextOfEverySizeArrivesIntact() {
+        String channel = channel();
+        String unit = "a\u00e9\u20ac\ud83d\ude00"; // 1 + 2 + 3 + 4 bytes
+        List<String> texts = List.of("", "\u00fc", unit.repeat(6), unit.repeat(12), unit.repeat(13), unit.repeat(600), unit.repeat(1400));
+        try (HubClient subscriber = HubClient.connect(base, "\u00c5sa");
+             HubClient publisher = HubClient.connect(base, "pub")) {
+            subscriber.subscribe(channel);
+            for (String t : texts) {
+                assertThat(isOk(publisher.call("publish", channel, text(t)))).isTrue();
+            }
+            assertThat(subscriber.awaitMessages(channel, texts.size()))
+                    .extracting(m -> m.getJsonObject("data").getString("text"))
+                    .containsExactlyElementsOf(texts);
+            assertThat(subscriber.welcome().getJsonObject("data").getString("name")).isEqualTo("\u00c5sa");
+        }
+    }
+
     @Test
     void welcomeAnnouncesConnectionNameAndLimits() {
         try (HubClient client = HubClient.connect(base, "  Zoë  ")) {
