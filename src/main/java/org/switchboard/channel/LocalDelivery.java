@@ -8,6 +8,7 @@ import org.switchboard.admin.HubMetrics;
 import org.switchboard.cluster.HubEvent;
 import org.switchboard.config.HubSettings;
 import org.switchboard.connection.Connection;
+import org.switchboard.connection.TextFrames;
 import org.switchboard.protocol.FrameEncoder;
 import org.switchboard.protocol.MessageFrames;
 import org.switchboard.protocol.Replies;
@@ -20,7 +21,7 @@ import java.util.logging.Logger;
 
 /**
  * Delivers one event from the topic to this member's subscribers of its channel: encodes it
- * once, to UTF-8, and queues the same bytes on every subscriber's send queue.
+ * once, as a complete WebSocket frame, and queues that same array on every subscriber's send queue.
  */
 @ApplicationScoped
 public class LocalDelivery {
@@ -73,7 +74,7 @@ public class LocalDelivery {
         if (frame == null) {
             return;
         }
-        byte[] envelope = frame.getBytes(StandardCharsets.UTF_8);
+        byte[] envelope = TextFrames.of(frame.getBytes(StandardCharsets.UTF_8));
         for (Connection connection : targets) {
             connection.send(envelope);
         }

@@ -95,12 +95,12 @@ public final class Connection {
 
     /** Queues an already encoded envelope; a full queue marks the client slow. */
     public void send(String envelope) {
-        send(envelope.getBytes(StandardCharsets.UTF_8));
+        send(TextFrames.of(envelope.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
-     * Queues an envelope already encoded as UTF-8: the fan-out encodes a message once and
-     * queues the same bytes for every subscriber. The array must not change afterwards.
+     * Queues an envelope already framed by {@link TextFrames#of}: the fan-out frames a message
+     * once and queues the same array for every subscriber. It must not change afterwards.
      */
     public void send(byte[] envelope) {
         if (closing != 0) {

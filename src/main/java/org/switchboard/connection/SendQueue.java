@@ -7,8 +7,9 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 /**
  * Bounded, non-blocking outbound queue of one connection. At most one write is in flight; when it
  * completes, everything queued meanwhile goes out together in one WebSocket frame (envelopes
- * separated by newlines, up to a byte budget). Envelopes are queued as UTF-8, encoded once by
- * whoever sends the same envelope to many queues. A producer never waits: when the queue is full
+ * separated by newlines, up to a byte budget). Envelopes are queued as complete text frames
+ * ({@link TextFrames}), built once by whoever sends the same envelope to many queues; one that
+ * goes out alone is written as it is, shared by every queue it is on. A producer never waits: when the queue is full
  * {@link #offer} returns false and the caller decides (the hub closes the slow client).
  */
 public final class SendQueue implements Runnable, FrameSink.Completion {
@@ -38,7 +39,7 @@ public final class SendQueue implements Runnable, FrameSink.Completion {
         this.batchMaxBytes = batchMaxBytes;
     }
 
-    /** Queues an envelope (UTF-8 JSON); false when the queue is full or the connection failed. */
+    /** Queues an envelope framed by {@link TextFrames#of}; false when the queue is full or the connection failed. */
     public boolean offer(byte[] envelope) {
         if (failed) {
             return false;
@@ -101,13 +102,13 @@ public final class SendQueue implements Runnable, FrameSink.Completion {
             int taken = 1;
             byte[] frame;
             byte[] next = queue.peek();
-            if (next == null || first.length + 1 + next.length > batchMaxBytes) {
-                frame = TextFrames.of(first);
+            int length = TextFrames.payloadLength(first);
+            if (next == null || length + 1 + TextFrames.payloadLength(next) > batchMaxBytes) {
+                frame = first;
             } else {
                 byte[][] parts = new byte[8][];
                 parts[0] = first;
-                int length = first.length;
-                while (next != null && length + 1 + next.length <= batchMaxBytes) {
+                while (next != null && length + 1 + TextFrames.payloadLength(next) <= batchMaxBytes) {
                     next = queue.poll(); // the one peeked, unless drainThen cleared the queue meanwhile
                     if (next == null) {
                         break;
@@ -116,7 +117,7 @@ public final class SendQueue implements Runnable, FrameSink.Completion {
                         parts = Arrays.copyOf(parts, taken * 2);
                     }
                     parts[taken++] = next;
-                    length += 1 + next.length;
+                    length += 1 + TextFrames.payloadLength(next);
                     next = queue.peek();
                 }
                 frame = TextFrames.joined(parts, taken, length);

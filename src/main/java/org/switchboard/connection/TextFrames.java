@@ -4,9 +4,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Builds complete, unmasked WebSocket text frames (RFC 6455 §5.2) from envelopes that are already
- * UTF-8. A server's frames are the same bytes for every recipient, so an envelope is encoded once
- * however many queues it goes to, and a write hands the socket one array: the container's own
- * text path would re-encode the string and copy the payload three times per recipient.
+ * UTF-8. A server's frames are the same bytes for every recipient, so an envelope is framed once
+ * however many queues it goes to, and a write hands the socket that one shared, never-modified
+ * array: the container's own text path re-encoded the string and copied the payload three times
+ * per recipient. Envelopes that queued up meanwhile are joined into one frame.
  */
 public final class TextFrames {
 
@@ -23,20 +24,27 @@ public final class TextFrames {
     }
 
     /**
-     * The first {@code count} envelopes as one frame, separated by newlines; {@code payloadLength}
-     * is their total length plus one per separator.
+     * The payloads of the first {@code count} frames as one frame, separated by newlines;
+     * {@code payloadLength} is the sum of their {@link #payloadLength}s plus one per separator.
      */
-    public static byte[] joined(byte[][] parts, int count, int payloadLength) {
+    public static byte[] joined(byte[][] frames, int count, int payloadLength) {
         byte[] frame = new byte[headerLength(payloadLength) + payloadLength];
         int at = writeHeader(frame, payloadLength);
         for (int i = 0; i < count; i++) {
             if (i > 0) {
                 frame[at++] = '\n';
             }
-            System.arraycopy(parts[i], 0, frame, at, parts[i].length);
-            at += parts[i].length;
+            int offset = payloadOffset(frames[i]);
+            int length = frames[i].length - offset;
+            System.arraycopy(frames[i], offset, frame, at, length);
+            at += length;
         }
         return frame;
+    }
+
+    /** The payload length of a frame built here. */
+    public static int payloadLength(byte[] frame) {
+        return frame.length - payloadOffset(frame);
     }
 
     /** Where the payload of a frame built here starts. */

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SendQueueTest {
 
     static byte[] u(String envelope) {
-        return envelope.getBytes(StandardCharsets.UTF_8);
+        return TextFrames.of(envelope.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A socket whose writes complete only when the test says so. */

@@ -50,9 +50,10 @@ class TextFramesTest {
 
     @Test
     void joinedEnvelopesAreSeparatedByNewlines() {
-        byte[][] parts = {"{\"a\":1}".getBytes(StandardCharsets.UTF_8), "\"\u00e9\u20ac\"".getBytes(StandardCharsets.UTF_8), null};
-        int length = parts[0].length + 1 + parts[1].length;
+        byte[][] parts = {TextFrames.of("{\"a\":1}".getBytes(StandardCharsets.UTF_8)),
+                TextFrames.of("\"\u00e9\u20ac\"".repeat(40).getBytes(StandardCharsets.UTF_8)), null};
+        int length = TextFrames.payloadLength(parts[0]) + 1 + TextFrames.payloadLength(parts[1]);
         byte[] frame = TextFrames.joined(parts, 2, length);
-        assertThat(decode(frame)).isEqualTo("{\"a\":1}\n\"\u00e9\u20ac\"");
+        assertThat(decode(frame)).isEqualTo("{\"a\":1}\n" + "\"\u00e9\u20ac\"".repeat(40));
     }
 }
