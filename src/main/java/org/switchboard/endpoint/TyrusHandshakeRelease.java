@@ -15,7 +15,8 @@ import java.util.logging.Logger;
  * connection whose {@code onOpen} is running now. The session keeps its own copies of what the
  * API exposes (URI, query string, parameters, subprotocol), so nothing a caller can see changes.
  * Payara's Tyrus wraps the handler in a proxy (the writer knows the proxy, the proxy the handler
- * that holds the handshake), so both are cleared. Resolved once; on a Tyrus without these fields
+ * that holds the handshake), so both are cleared. The servlet container's own copy of the request
+ * is trimmed too ({@link UpgradedRequestTrim}). Resolved once; on a Tyrus without these fields
  * nothing happens.
  */
 final class TyrusHandshakeRelease {
@@ -24,16 +25,20 @@ final class TyrusHandshakeRelease {
     private static final Field UPGRADE_HANDLER;
     private static final Field UPGRADE_INFO;
     private static final Field PROXIED_HANDLER;
+    private static final Field WEB_CONNECTION;
 
     static {
         Field handler = null;
         Field info = null;
         Field proxied = null;
+        Field webConnection = null;
         try {
             handler = Class.forName("org.glassfish.tyrus.servlet.TyrusServletWriter").getDeclaredField("tyrusHttpUpgradeHandler");
             info = Class.forName("org.glassfish.tyrus.servlet.TyrusHttpUpgradeHandler").getDeclaredField("upgradeInfo");
+            webConnection = Class.forName("org.glassfish.tyrus.servlet.TyrusHttpUpgradeHandler").getDeclaredField("wc");
             handler.setAccessible(true);
             info.setAccessible(true);
+            webConnection.setAccessible(true);
             try {
                 proxied = Class.forName("org.glassfish.tyrus.servlet.TyrusServletUpgrade$TyrusHttpUpgradeHandlerProxy").getDeclaredField("handler");
                 proxied.setAccessible(true);
@@ -47,6 +52,7 @@ final class TyrusHandshakeRelease {
         UPGRADE_HANDLER = handler;
         UPGRADE_INFO = info;
         PROXIED_HANDLER = proxied;
+        WEB_CONNECTION = webConnection;
     }
 
     private TyrusHandshakeRelease() {
@@ -63,13 +69,18 @@ final class TyrusHandshakeRelease {
         }
         try {
             Object handler = UPGRADE_HANDLER.get(writer);
+            Object webConnection = WEB_CONNECTION.get(handler);
             UPGRADE_INFO.set(handler, null);
             if (PROXIED_HANDLER != null && PROXIED_HANDLER.getDeclaringClass().isInstance(handler)) {
                 Object inner = PROXIED_HANDLER.get(handler);
                 if (inner != null) {
                     UPGRADE_INFO.set(inner, null);
+                    if (webConnection == null) {
+                        webConnection = WEB_CONNECTION.get(inner);
+                    }
                 }
             }
+            UpgradedRequestTrim.trim(webConnection);
         } catch (IllegalAccessException | RuntimeException e) {
             LOG.log(Level.FINE, "handshake not released", e);
         }
