@@ -28,6 +28,9 @@ final class UpgradedRequestTrim {
 
     private static final Logger LOG = Logger.getLogger(UpgradedRequestTrim.class.getName());
 
+    /** Logged once, after the first connection is trimmed: operators (and an IT) can tell it works on this server. */
+    static final String ACTIVE = "Upgraded requests are trimmed: Grizzly's header lists and query scratch buffers are released once a WebSocket connection is open";
+
     private static volatile Path path;
     private static volatile HeaderHandles headerHandles;
     private static volatile ScratchHandles scratchHandles;
@@ -45,7 +48,10 @@ final class UpgradedRequestTrim {
             Path p = path;
             if (p == null) {
                 p = Path.resolve(webConnection);
+                p.trim(webConnection);
                 path = p;
+                LOG.info(ACTIVE);
+                return;
             }
             p.trim(webConnection);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
