@@ -38,6 +38,8 @@ WARMUP="${WARMUP:-10}"
 DURATION="${DURATION:-30}"
 DRAIN="${DRAIN:-10}"
 SETTLE="${SETTLE:-5}"                 # s between runs, so the server closes the last run's connections
+QUIET_CPU="${QUIET_CPU:-15}"          # before a run: wait until every server process uses less than this % of a core ...
+QUIET_MAX="${QUIET_MAX:-180}"         # ... for 2 s in a row, at most this many seconds (0: don't wait)
 LOOPS="${LOOPS:-2}"                   # selector threads of the load client
 CLUSTER_URLS="${CLUSTER_URLS:-}"      # cross-member: two or more member URLs (ws://.../switchboard/ws)
 CLUSTER_PIDS="${CLUSTER_PIDS:-}"      # cross-member: their JVM PIDs (comma-separated)
@@ -110,6 +112,41 @@ wait_gate() {
   done
 }
 
+# CPU time of a process in clock ticks (utime + stime), or nothing if it is gone
+ticks_of() {
+  [[ -r "/proc/$1/stat" ]] || return 0
+  sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
+}
+
+# A stack that fell behind (a saturation run that lost most of its messages) goes on working off its
+# backlog after its clients have gone: node for half a minute and more. The next run, on any stack,
+# would share the two cores with it, so wait until every server process is idle.
+wait_quiet() {
+  (( QUIET_MAX > 0 )) || return 0
+  local pids=("$SERVER_PID") hz start quiet=0 pid a b busy
+  [[ -n "$NODE_PID" ]] && pids+=("$NODE_PID")
+  [[ -n "$CLUSTER_PIDS" ]] && IFS=, read -ra cluster <<<"$CLUSTER_PIDS" && pids+=("${cluster[@]}")
+  hz=$(getconf CLK_TCK)
+  start=$SECONDS
+  while (( quiet < 2 && SECONDS - start < QUIET_MAX )); do
+    declare -A before=()
+    for pid in "${pids[@]}"; do before[$pid]=$(ticks_of "$pid"); done
+    sleep 1
+    busy=""
+    for pid in "${pids[@]}"; do
+      a=${before[$pid]}; b=$(ticks_of "$pid")
+      [[ -z "$a" || -z "$b" ]] && continue
+      (( (b - a) * 100 >= QUIET_CPU * hz )) && busy+=" $pid:$(( (b - a) * 100 / hz ))%"
+    done
+    if [[ -z "$busy" ]]; then quiet=$((quiet + 1)); else quiet=0; fi
+  done
+  if (( quiet < 2 )); then
+    log "servers still busy after ${QUIET_MAX}s ($busy); running anyway"
+  elif (( SECONDS - start > 3 )); then
+    log "waited $((SECONDS - start)) s for the servers to go idle"
+  fi
+}
+
 url_of() {
   case "$1" in
     switchboard) echo "ws://$HOST:$HTTP_PORT/switchboard/ws" ;;
@@ -130,6 +167,7 @@ loadgen() {
   local attempt rc
   for attempt in 1 2; do
     wait_gate
+    wait_quiet
     log "run $name: $*"
     set +e
     # shellcheck disable=SC2086
