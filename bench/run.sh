@@ -123,7 +123,7 @@ ticks_of() {
 # would share the two cores with it, so wait until every server process is idle.
 wait_quiet() {
   (( QUIET_MAX > 0 )) || return 0
-  local pids=("$SERVER_PID") hz start quiet=0 pid a b busy
+  local pids=("$SERVER_PID") cluster=() hz start quiet=0 pid a b busy
   [[ -n "$NODE_PID" ]] && pids+=("$NODE_PID")
   [[ -n "$CLUSTER_PIDS" ]] && IFS=, read -ra cluster <<<"$CLUSTER_PIDS" && pids+=("${cluster[@]}")
   hz=$(getconf CLK_TCK)

@@ -29,7 +29,7 @@ final class UpgradedRequestTrim {
     private static final Logger LOG = Logger.getLogger(UpgradedRequestTrim.class.getName());
 
     /** Logged once, after the first connection is trimmed: operators (and an IT) can tell it works on this server. */
-    static final String ACTIVE = "Upgraded requests are trimmed: Grizzly's header lists and query scratch buffers are released once a WebSocket connection is open";
+    private static final String ACTIVE = "Upgraded requests are trimmed: Grizzly's header lists and query scratch buffers are released once a WebSocket connection is open";
 
     private static volatile Path path;
     private static volatile HeaderHandles headerHandles;
@@ -47,17 +47,26 @@ final class UpgradedRequestTrim {
         try {
             Path p = path;
             if (p == null) {
-                p = Path.resolve(webConnection);
+                firstTrim(webConnection);
+            } else {
                 p.trim(webConnection);
-                path = p;
-                LOG.info(ACTIVE);
-                return;
             }
-            p.trim(webConnection);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             unavailable = true;
             LOG.log(Level.INFO, "Payara's request objects not as expected; upgraded requests keep their headers", e);
         }
+    }
+
+    /** Resolves the path on the first connection and says once that the trim works on this server. */
+    private static synchronized void firstTrim(Object webConnection) throws ReflectiveOperationException {
+        if (path != null) {
+            path.trim(webConnection);
+            return;
+        }
+        Path p = Path.resolve(webConnection);
+        p.trim(webConnection);
+        path = p;
+        LOG.info(ACTIVE);
     }
 
     /** Empties a Grizzly {@code MimeHeaders} and shrinks its array of fields to one slot. */
