@@ -27,6 +27,7 @@ public class HubMetrics {
     private Counter slowConsumers;
     private Counter heartbeatTimeouts;
     private Counter errors;
+    private Counter refusedFull;
 
     @PostConstruct
     void register() {
@@ -35,6 +36,7 @@ public class HubMetrics {
         slowConsumers = registry.counter("switchboard_slow_consumer_closes");
         heartbeatTimeouts = registry.counter("switchboard_heartbeat_timeouts");
         errors = registry.counter("switchboard_error_replies");
+        refusedFull = registry.counter("switchboard_connections_refused");
         registry.gauge("switchboard_connections", connections, ConnectionRegistry::count);
         registry.gauge("switchboard_channels", subscriptions, SubscriptionIndex::channelCount);
     }
@@ -57,6 +59,11 @@ public class HubMetrics {
 
     public void errorReply() {
         errors.inc();
+    }
+
+    /** A handshake refused because this member holds as many connections as it may. */
+    public void refusedFull() {
+        refusedFull.inc();
     }
 
 }

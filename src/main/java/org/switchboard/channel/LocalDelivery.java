@@ -9,6 +9,7 @@ import org.switchboard.cluster.HubEvent;
 import org.switchboard.config.HubSettings;
 import org.switchboard.connection.Connection;
 import org.switchboard.connection.TextFrames;
+import org.switchboard.connection.WriteRound;
 import org.switchboard.protocol.FrameEncoder;
 import org.switchboard.protocol.MessageFrames;
 import org.switchboard.protocol.Replies;
@@ -52,18 +53,21 @@ public class LocalDelivery {
         return !targets.isEmpty() && targets.size() <= settings.presenceMaxAnnounced();
     }
 
-    /** One call per batch from the topic: each call through the CDI proxy has a cost of its own. */
-    public void deliver(List<HubEvent> events) {
+    /**
+     * One call per batch from the topic. The writes to queues this wakes start when {@code round}
+     * ends, so that the caller can queue more behind them (the publishers' {@code ok} replies).
+     */
+    public void deliver(List<HubEvent> events, WriteRound round) {
         for (HubEvent event : events) {
             try {
-                deliver(event);
+                deliver(event, round);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "dropping undeliverable event on " + event.channel(), e);
             }
         }
     }
 
-    void deliver(HubEvent event) {
+    void deliver(HubEvent event, WriteRound round) {
         Set<Connection> targets = subscriptions.subscribers(event.channel());
         String frame = switch (event.kind()) {
             case MESSAGE -> targets.isEmpty() ? null
@@ -76,7 +80,7 @@ public class LocalDelivery {
         }
         byte[] envelope = TextFrames.of(frame.getBytes(StandardCharsets.UTF_8));
         for (Connection connection : targets) {
-            connection.send(envelope);
+            connection.send(envelope, round);
         }
         metrics.delivered(targets.size());
     }

@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import org.switchboard.channel.LocalDelivery;
 import org.switchboard.config.HubSettings;
 import org.switchboard.connection.HubExecutors;
+import org.switchboard.connection.WriteRound;
 
 import java.util.function.Consumer;
 
@@ -52,9 +53,15 @@ public class JmsMessageBus implements MessageBus {
                 executors::newThread, settings.publishQueue(), settings.publishTimeoutMs());
         publisher = new IngressPublisher(grid.deploymentId(), settings.publishQueue(), settings.publishTimeoutMs(),
                 resources::connectionFactory, resources::ingress, sequencer);
+        // used by the subscriber thread only: a batch's echoes and the ok replies behind them start writing together
+        WriteRound round = new WriteRound(executors.writers(), executors.writerThreads());
         subscriber = new TopicSubscriber(resources::connectionFactory, resources::topic, events -> {
-            delivery.deliver(events);
-            events.forEach(publisher::confirm);
+            try {
+                delivery.deliver(events, round);
+                events.forEach(publisher::confirm);
+            } finally {
+                round.start();
+            }
         }, publisher::brokerReachable);
         threads = new Thread[]{
                 executors.newThread("switchboard-topic-subscriber", subscriber),

@@ -29,6 +29,10 @@ public class HubSettings {
     int maxSubscriptions;
 
     @Inject
+    @ConfigProperty(name = "switchboard.limits.max-connections", defaultValue = "0")
+    int maxConnections;
+
+    @Inject
     @ConfigProperty(name = "switchboard.limits.channel-max-length", defaultValue = "128")
     int channelMaxLength;
 
@@ -78,6 +82,11 @@ public class HubSettings {
 
     public int maxMessageBytes() {
         return maxMessageBytes;
+    }
+
+    /** 0: derived from the process's open-file limit ({@code ConnectionCap}). */
+    public int maxConnections() {
+        return maxConnections;
     }
 
     public int maxSubscriptions() {

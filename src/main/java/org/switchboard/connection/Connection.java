@@ -103,10 +103,15 @@ public final class Connection {
      * once and queues the same array for every subscriber. It must not change afterwards.
      */
     public void send(byte[] envelope) {
+        send(envelope, null);
+    }
+
+    /** Like {@link #send(byte[])}, but a write this starts waits for the end of {@code round}. */
+    public void send(byte[] envelope, WriteRound round) {
         if (closing != 0) {
             return;
         }
-        if (!queue.offer(envelope)) {
+        if (!queue.offer(envelope, round)) {
             onOverflow.accept(this);
         }
     }

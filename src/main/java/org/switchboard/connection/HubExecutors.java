@@ -26,12 +26,14 @@ public class HubExecutors {
     private ScheduledExecutorService scheduler;
     private TimeoutScheduler websocketIdleTasks;
     private java.util.concurrent.ExecutorService writers;
+    private int writerThreads;
 
     @PostConstruct
     void start() {
         scheduler = Executors.newScheduledThreadPool(1, named("switchboard-scheduler"));
         websocketIdleTasks = new TimeoutScheduler(named("switchboard-tyrus-idle"));
-        writers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+        writerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        writers = Executors.newFixedThreadPool(writerThreads,
                 GrizzlyWriterThreads.factory("switchboard-writer", Thread.currentThread().getContextClassLoader())
                         .orElseGet(() -> named("switchboard-writer")));
     }
@@ -39,6 +41,10 @@ public class HubExecutors {
     /** Threads that start writes to idle connections, so fan-out uses every core. */
     public java.util.concurrent.Executor writers() {
         return writers;
+    }
+
+    public int writerThreads() {
+        return writerThreads;
     }
 
     public ScheduledExecutorService scheduler() {

@@ -41,6 +41,14 @@ public final class SendQueue implements Runnable, FrameSink.Completion {
 
     /** Queues an envelope framed by {@link TextFrames#of}; false when the queue is full or the connection failed. */
     public boolean offer(byte[] envelope) {
+        return offer(envelope, null);
+    }
+
+    /**
+     * Like {@link #offer(byte[])}, but if this queue was idle its write starts when {@code round}
+     * ends, not now ({@code null}: now).
+     */
+    public boolean offer(byte[] envelope, WriteRound round) {
         if (failed) {
             return false;
         }
@@ -50,7 +58,11 @@ public final class SendQueue implements Runnable, FrameSink.Completion {
         }
         queue.add(envelope);
         if (WRITING.compareAndSet(this, 0, 1)) {
-            writers.execute(this);
+            if (round == null) {
+                writers.execute(this);
+            } else {
+                round.add(this);
+            }
         }
         return true;
     }

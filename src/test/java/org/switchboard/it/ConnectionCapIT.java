@@ -1,0 +1,77 @@
+package org.switchboard.it;
+
+import jakarta.json.Json;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.switchboard.it.support.HubClient;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A member that holds as many connections as it may refuses the next handshake with HTTP 503 and
+ * {@code Retry-After}, before any upgrade; the connections it holds keep working, and a place
+ * freed by a close is taken again.
+ */
+@ExtendWith(ArquillianExtension.class)
+class ConnectionCapIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.hub(Map.of("switchboard.limits.max-connections", "3"));
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void theConnectionOverTheCapIsRefusedWith503AndTheOthersKeepWorking() throws Exception {
+        try (HubClient alice = HubClient.connect(base, "alice");
+             HubClient bob = HubClient.connect(base, "bob")) {
+            HubClient carol = HubClient.connect(base, "carol");
+
+            assertThatThrownBy(() -> HubClient.connect(base, "dave"))
+                    .isInstanceOf(CompletionException.class)
+                    .satisfies(e -> {
+                        HttpResponse<?> refused = ((WebSocketHandshakeException) e.getCause()).getResponse();
+                        assertThat(refused.statusCode()).isEqualTo(503);
+                        assertThat(refused.headers().firstValue("Retry-After")).contains("5");
+                    });
+            assertThat(metrics()).containsPattern("switchboard_connections_refused_total(\\{[^}]*\\})? 1(\\.0)?\\b");
+
+            bob.subscribe("room");
+            assertThat(HubClient.isOk(alice.call("publish", "room", Json.createObjectBuilder().add("n", 1).build()))).isTrue();
+            assertThat(bob.awaitMessages("room", 1).get(0).getJsonObject("data").getInt("n")).isEqualTo(1);
+            assertThat(carol.isClosed()).isFalse();
+
+            carol.close();
+            // the server forgets carol's connection when her close arrives; until then the member is still full
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> {
+                        try (HubClient erin = HubClient.connect(base, "erin")) {
+                            return erin.welcome() != null;
+                        }
+                    });
+        }
+    }
+
+    private String metrics() throws Exception {
+        URI uri = URI.create("http://" + base.getHost() + ":" + base.getPort() + "/metrics?scope=application");
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+}
