@@ -90,7 +90,7 @@ public class RequestHandler {
                     "at most " + settings.publishPerSecond() + " publications per second; this one was dropped");
             return;
         }
-        HubEvent event = HubEvent.message(request.channel(), connection.member(), request.data().toString());
+        HubEvent event = HubEvent.message(request.channel(), connection.member(), request.dataJson());
         String id = request.id();
         bus.publish(event, failure -> {
             if (failure == null) {

@@ -1,10 +1,9 @@
 package org.switchboard.protocol;
 
-import jakarta.json.JsonValue;
-
 /**
  * A well-formed client request. Which fields are present depends on {@link #type()}; the
- * decoder has already checked that the ones the type needs are there.
+ * decoder has already checked that the ones the type needs are there. {@code dataJson} is the
+ * {@code data} value as JSON text without line breaks, ready to be spliced into envelopes.
  */
-public record ClientRequest(RequestType type, String id, String channel, JsonValue data) {
+public record ClientRequest(RequestType type, String id, String channel, String dataJson) {
 }

@@ -18,7 +18,7 @@ class InboundDecoderTest {
         assertThat(request.type()).isEqualTo(RequestType.PUBLISH);
         assertThat(request.id()).isEqualTo("7");
         assertThat(request.channel()).isEqualTo("lobby");
-        assertThat(request.data().toString()).isEqualTo("{\"text\":\"hi\"}");
+        assertThat(request.dataJson()).isEqualTo("{\"text\":\"hi\"}");
     }
 
     @Test
@@ -27,7 +27,13 @@ class InboundDecoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{not json", "[1,2]", "\"text\"", "", "{\"type\":\"ping\"} trailing"})
+    @ValueSource(strings = {"{not json", "[1,2]", "\"text\"", "", "{\"type\":\"ping\"} trailing",
+            // broken inside data, which the decoder keeps as text: it must still be checked
+            "{\"type\":\"publish\",\"channel\":\"x\",\"data\":{\"a\" 1}}",
+            "{\"type\":\"publish\",\"channel\":\"x\",\"data\":[1,,2]}",
+            "{\"type\":\"publish\",\"channel\":\"x\",\"data\":{\"a\":[1}]}",
+            "{\"type\":\"publish\",\"channel\":\"x\",\"data\":{\"a\":1}",
+            "{\"type\":\"publish\",\"channel\":\"x\",\"data\":tru}"})
     void malformedFramesAreRejected(String text) {
         assertRejected(decoder.decode(text), ErrorCode.MALFORMED_JSON, null);
     }
@@ -49,6 +55,40 @@ class InboundDecoderTest {
     @Test
     void nullDataIsStillData() {
         assertThat(decoder.decode("{\"type\":\"publish\",\"channel\":\"x\",\"data\":null}")).isInstanceOf(Inbound.Request.class);
+    }
+
+    @Test
+    void dataIsKeptAsTheClientWroteIt() {
+        assertThat(dataOf("{\"type\":\"publish\",\"channel\":\"x\",\"data\" :  {\"t\": 1, \"s\":[1,{\"u\":\"\\u00e9\\\"\"}]} ,\"id\":\"9\"}"))
+                .isEqualTo("{\"t\": 1, \"s\":[1,{\"u\":\"\\u00e9\\\"\"}]}");
+        assertThat(dataOf("{\"type\":\"publish\",\"channel\":\"x\",\"data\":12.5e3}")).isEqualTo("12.5e3");
+        assertThat(dataOf("{\"type\":\"publish\",\"channel\":\"x\",\"data\":\"a,b}\"}")).isEqualTo("\"a,b}\"");
+        assertThat(dataOf("{\"type\":\"publish\",\"channel\":\"x\",\"data\":null}")).isEqualTo("null");
+        // offsets count chars: text outside the BMP before and inside data
+        assertThat(dataOf("{\"z\":\"\uD83D\uDE00\u00fc\",\"type\":\"publish\",\"channel\":\"x\",\"data\":{\"e\":\"\uD83D\uDE00\"}}"))
+                .isEqualTo("{\"e\":\"\uD83D\uDE00\"}");
+    }
+
+    @Test
+    void dataWithLineBreaksIsWrittenCompactly() {
+        // the hub separates batched envelopes with newlines, so none may be inside one
+        assertThat(dataOf("{\"type\":\"publish\",\"channel\":\"x\",\"data\":{\n  \"a\": [1,\r\n 2],\n  \"b\": \"x y\"\n}}"))
+                .isEqualTo("{\"a\":[1,2],\"b\":\"x y\"}");
+    }
+
+    @Test
+    void onlyTopLevelFieldsCount() {
+        Inbound inbound = decoder.decode("{\"data\":{\"type\":\"ping\",\"id\":\"inner\"},\"type\":\"publish\",\"channel\":\"x\",\"id\":\"outer\"}");
+        ClientRequest request = ((Inbound.Request) inbound).request();
+        assertThat(request.type()).isEqualTo(RequestType.PUBLISH);
+        assertThat(request.id()).isEqualTo("outer");
+        assertThat(request.dataJson()).isEqualTo("{\"type\":\"ping\",\"id\":\"inner\"}");
+    }
+
+    private String dataOf(String frame) {
+        Inbound inbound = decoder.decode(frame);
+        assertThat(inbound).isInstanceOf(Inbound.Request.class);
+        return ((Inbound.Request) inbound).request().dataJson();
     }
 
     private static void assertRejected(Inbound inbound, ErrorCode code, String id) {
