@@ -4,7 +4,7 @@ import org.switchboard.protocol.Member;
 
 /**
  * What travels through the broker: a publication or a presence change. {@code dataJson} is the
- * publisher's payload as compact JSON (null for presence changes). A publication gets its
+ * publisher's payload as JSON text without line breaks (null for presence changes). A publication gets its
  * position ({@code epoch}, {@code seq}) from the sequencer; until then both are 0. {@code ref}
  * identifies the event to the member that published it.
  */

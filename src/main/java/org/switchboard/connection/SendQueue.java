@@ -105,6 +105,12 @@ public final class SendQueue implements Runnable, FrameSink.Completion {
             byte[] first = queue.poll();
             if (first == null) {
                 writing = 0;
+                // a drain may have come while this queue was busy but had no write in flight (waiting
+                // for its round to start): its close runs now, not when the grace timer fires
+                if (afterWrite != null && WRITING.compareAndSet(this, 0, 1)) {
+                    runAfterWrite();
+                    return;
+                }
                 // an offer may have slipped in between poll() and the reset
                 if (!queue.isEmpty() && WRITING.compareAndSet(this, 0, 1)) {
                     continue;

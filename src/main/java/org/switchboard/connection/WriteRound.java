@@ -2,6 +2,7 @@ package org.switchboard.connection;
 
 import java.util.Arrays;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The send queues one delivery round woke up, whose writes start together when the round ends.
@@ -10,7 +11,7 @@ import java.util.concurrent.Executor;
  * usually a thread wake-up: in the rooms benchmark two per message, 20,000 a second. A round —
  * one batch from the topic, with the {@code ok} replies it confirms — instead hands its queues to
  * the pool in at most one task per writer thread. It also lets a publisher's echo and its
- * {@code ok} go out in one frame: the reply is queued behind the echo before the write starts.
+ * {@code ok} go out in one frame: the reply is queued behind the echo before the write starts (when the publisher is subscribed to the channel).
  * <p>
  * Owned by one thread (the topic subscriber); not thread-safe.
  */
@@ -37,20 +38,29 @@ public final class WriteRound {
         queues[count++] = queue;
     }
 
-    /** Starts the writes of every queue added since the last call; must follow every round, even a failed one. */
+    /**
+     * Starts the writes of every queue added since the last call; must follow every round, even a
+     * failed one. When the pool refuses (it is shutting down), the writes start on this thread.
+     */
     public void start() {
         if (count == 0) {
             return;
         }
-        int tasks = count <= ONE_TASK_MAX ? 1 : Math.min(parallelism, count);
-        int from = 0;
-        for (int t = 0; t < tasks; t++) {
-            int to = from + (count - from) / (tasks - t);
-            writers.execute(new Starts(Arrays.copyOfRange(queues, from, to)));
-            from = to;
-        }
+        SendQueue[] started = Arrays.copyOf(queues, count);
         Arrays.fill(queues, 0, count, null);
         count = 0;
+        int tasks = started.length <= ONE_TASK_MAX ? 1 : Math.min(parallelism, started.length);
+        int from = 0;
+        for (int t = 0; t < tasks; t++) {
+            int to = from + (started.length - from) / (tasks - t);
+            Starts starts = new Starts(Arrays.copyOfRange(started, from, to));
+            try {
+                writers.execute(starts);
+            } catch (RejectedExecutionException e) {
+                starts.run();
+            }
+            from = to;
+        }
     }
 
     private record Starts(SendQueue[] queues) implements Runnable {

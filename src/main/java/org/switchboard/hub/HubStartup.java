@@ -5,6 +5,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.switchboard.cluster.JmsMessageBus;
+import org.switchboard.connection.ConnectionCap;
 import org.switchboard.presence.PresenceJanitor;
 
 import java.util.logging.Logger;
@@ -21,11 +22,14 @@ public class HubStartup {
     Heartbeat heartbeat;
     @Inject
     PresenceJanitor janitor;
+    @Inject
+    ConnectionCap cap;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
         janitor.start();
         bus.start();
         heartbeat.start();
+        cap.cap(); // decided and logged now, not at the first handshake
         LOG.info("Switchboard started");
     }
 }

@@ -2,10 +2,10 @@ package org.switchboard.protocol;
 
 /**
  * Builds the hot path's frames by hand: a {@code message} frame is encoded once per message on the
- * fan-out path, and the publisher's {@code data} is already compact JSON that only needs splicing
- * in; the {@code ok} reply goes to every publisher. The
- * output is the same JSON that {@link FrameEncoder} would produce for the equivalent
- * {@link ServerFrame} (a unit test keeps them in step). No JSON-P call here: each static
+ * fan-out path, and the publisher's {@code data} is already JSON text without line breaks that only
+ * needs splicing in; the {@code ok} reply goes to every publisher. The output is the same JSON that
+ * {@link FrameEncoder} would produce for the equivalent {@link ServerFrame} when {@code data} is
+ * compact (a unit test keeps them in step). No JSON-P call here: each static
  * {@code jakarta.json.Json} call looks its provider up again, and on Payara that lookup is a
  * class-path scan that cost over half the server's CPU under load.
  */

@@ -26,12 +26,13 @@ class WriteRoundTest {
         }
     }
 
+    private final HeldTasks writers = new HeldTasks();
+    private final SendQueueTest.ManualSink sink = new SendQueueTest.ManualSink();
+    private final SendQueue queue = new SendQueue(sink, writers, 10, 1000);
+    private final WriteRound round = new WriteRound(writers, 2);
+
     @Test
     void writesWaitForTheEndOfTheRoundAndWhatQueuedMeanwhileGoesInTheSameFrame() {
-        HeldTasks writers = new HeldTasks();
-        SendQueueTest.ManualSink sink = new SendQueueTest.ManualSink();
-        SendQueue queue = new SendQueue(sink, writers, 10, 1000);
-        WriteRound round = new WriteRound(writers, 2);
 
         queue.offer(u("echo"), round);
         queue.offer(u("ok"));
@@ -46,10 +47,6 @@ class WriteRoundTest {
 
     @Test
     void aQueueAlreadyWritingIsNotStartedAgain() {
-        HeldTasks writers = new HeldTasks();
-        SendQueueTest.ManualSink sink = new SendQueueTest.ManualSink();
-        SendQueue queue = new SendQueue(sink, writers, 10, 1000);
-        WriteRound round = new WriteRound(writers, 2);
 
         queue.offer(u("first"));
         writers.runAll();
@@ -62,18 +59,25 @@ class WriteRoundTest {
 
     @Test
     void aLargeRoundIsSplitOverTheWriterThreadsAndStartsEveryQueueOnce() {
-        HeldTasks writers = new HeldTasks();
-        WriteRound round = new WriteRound(writers, 2);
         List<SendQueueTest.ManualSink> sinks = new ArrayList<>();
+        List<SendQueue> queues = new ArrayList<>();
         for (int i = 0; i < 101; i++) {
             SendQueueTest.ManualSink sink = new SendQueueTest.ManualSink();
             sinks.add(sink);
-            new SendQueue(sink, writers, 10, 1000).offer(u("m"), round);
+            SendQueue queue = new SendQueue(sink, writers, 10, 1000);
+            queues.add(queue);
+            queue.offer(u("m"), round);
         }
         round.start();
         assertThat(writers.tasks).hasSize(2);
         writers.runAll();
-        assertThat(sinks).allSatisfy(sink -> assertThat(sink.frames).containsExactly("m"));
+        assertThat(sinks).allSatisfy(sink -> {
+            assertThat(sink.frames).containsExactly("m");
+            assertThat(sink.pending).as("one write in flight").hasSize(1);
+        });
+        // a queue started twice would have found itself empty and gone idle: the next offer would start a task
+        queues.forEach(queue -> queue.offer(u("n")));
+        assertThat(writers.tasks).isEmpty();
 
         // the round is empty again and reusable
         round.start();
@@ -81,9 +85,33 @@ class WriteRoundTest {
     }
 
     @Test
+    void aDrainWhileWaitingForTheRoundClosesWhenTheRoundStarts() {
+        List<String> closed = new ArrayList<>();
+
+        queue.offer(u("m"), round);
+        queue.drainThen(() -> closed.add("closed"));
+        assertThat(closed).isEmpty();
+        round.start();
+        writers.runAll();
+        assertThat(closed).containsExactly("closed");
+        assertThat(sink.frames).as("what was queued is dropped").isEmpty();
+    }
+
+    @Test
+    void aRefusingPoolStartsTheWritesOnTheCallingThread() {
+        SendQueueTest.ManualSink sink = new SendQueueTest.ManualSink();
+        java.util.concurrent.Executor shutDown = task -> {
+            throw new java.util.concurrent.RejectedExecutionException("stopping");
+        };
+        SendQueue queue = new SendQueue(sink, shutDown, 10, 1000);
+        WriteRound round = new WriteRound(shutDown, 2);
+        queue.offer(u("last"), round);
+        round.start();
+        assertThat(sink.frames).containsExactly("last");
+    }
+
+    @Test
     void aSmallRoundIsOneTask() {
-        HeldTasks writers = new HeldTasks();
-        WriteRound round = new WriteRound(writers, 2);
         for (int i = 0; i < WriteRound.ONE_TASK_MAX; i++) {
             new SendQueue(new SendQueueTest.ManualSink(), writers, 10, 1000).offer(u("m"), round);
         }
