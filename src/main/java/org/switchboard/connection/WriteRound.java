@@ -11,7 +11,8 @@ import java.util.concurrent.RejectedExecutionException;
  * usually a thread wake-up: in the rooms benchmark two per message, 20,000 a second. A round —
  * one batch from the topic, with the {@code ok} replies it confirms — instead hands its queues to
  * the pool in at most one task per writer thread. It also lets a publisher's echo and its
- * {@code ok} go out in one frame: the reply is queued behind the echo before the write starts (when the publisher is subscribed to the channel).
+ * {@code ok} go out in one frame when the publisher is subscribed to the channel: the reply is
+ * queued behind the echo before the write starts.
  * <p>
  * Owned by one thread (the topic subscriber); not thread-safe.
  */
@@ -53,7 +54,7 @@ public final class WriteRound {
         int from = 0;
         for (int t = 0; t < tasks; t++) {
             int to = from + (started.length - from) / (tasks - t);
-            Starts starts = new Starts(Arrays.copyOfRange(started, from, to));
+            Starts starts = new Starts(started, from, to);
             try {
                 writers.execute(starts);
             } catch (RejectedExecutionException e) {
@@ -63,11 +64,12 @@ public final class WriteRound {
         }
     }
 
-    private record Starts(SendQueue[] queues) implements Runnable {
+    /** Starts the queues in {@code [from, to)} of an array no one changes any more. */
+    private record Starts(SendQueue[] queues, int from, int to) implements Runnable {
         @Override
         public void run() {
-            for (SendQueue queue : queues) {
-                queue.run();
+            for (int i = from; i < to; i++) {
+                queues[i].run();
             }
         }
     }

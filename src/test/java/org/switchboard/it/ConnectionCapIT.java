@@ -7,12 +7,10 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.switchboard.it.support.ApplicationMetrics;
 import org.switchboard.it.support.HubClient;
 
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
@@ -52,7 +50,7 @@ class ConnectionCapIT {
                         assertThat(refused.statusCode()).isEqualTo(503);
                         assertThat(refused.headers().firstValue("Retry-After")).contains("5");
                     });
-            assertThat(metrics()).containsPattern("switchboard_connections_refused_total(\\{[^}]*\\})? 1(\\.0)?\\b");
+            assertThat(ApplicationMetrics.text(base)).containsPattern("switchboard_connections_refused_total(\\{[^}]*\\})? 1(\\.0)?\\b");
 
             bob.subscribe("room");
             assertThat(HubClient.isOk(alice.call("publish", "room", Json.createObjectBuilder().add("n", 1).build()))).isTrue();
@@ -68,10 +66,5 @@ class ConnectionCapIT {
                         }
                     });
         }
-    }
-
-    private String metrics() throws Exception {
-        URI uri = URI.create("http://" + base.getHost() + ":" + base.getPort() + "/metrics?scope=application");
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 }

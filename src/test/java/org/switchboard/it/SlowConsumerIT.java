@@ -8,6 +8,7 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.switchboard.it.support.ApplicationMetrics;
 import org.switchboard.it.support.HubClient;
 import org.switchboard.it.support.RawWebSocket;
 
@@ -36,10 +37,7 @@ class SlowConsumerIT {
     URL base;
 
     private long slowConsumerCloses() throws Exception {
-        java.net.URI metrics = java.net.URI.create("http://" + base.getHost() + ":" + base.getPort() + "/metrics?scope=application");
-        String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(metrics).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        return body.lines().filter(l -> l.startsWith("switchboard_slow_consumer_closes_total"))
+        return ApplicationMetrics.text(base).lines().filter(l -> l.startsWith("switchboard_slow_consumer_closes_total"))
                 .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
