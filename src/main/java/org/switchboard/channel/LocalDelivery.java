@@ -69,19 +69,23 @@ public class LocalDelivery {
 
     void deliver(HubEvent event, WriteRound round) {
         Set<Connection> targets = subscriptions.subscribers(event.channel());
-        String frame = switch (event.kind()) {
+        byte[] envelope = switch (event.kind()) {
             case MESSAGE -> targets.isEmpty() ? null
-                    : MessageFrames.message(event.channel(), event.epoch(), event.seq(), event.ts(), event.from(), event.dataJson());
-            case JOIN -> announces(targets) ? FrameEncoder.toJson(Replies.join(event.channel(), event.from())) : null;
-            case LEAVE -> announces(targets) ? FrameEncoder.toJson(Replies.leave(event.channel(), event.from())) : null;
+                    : TextFrames.of(out -> MessageFrames.message(out, event.channel(), event.epoch(), event.seq(), event.ts(),
+                            event.from(), event.dataJson()));
+            case JOIN -> announces(targets) ? framed(FrameEncoder.toJson(Replies.join(event.channel(), event.from()))) : null;
+            case LEAVE -> announces(targets) ? framed(FrameEncoder.toJson(Replies.leave(event.channel(), event.from()))) : null;
         };
-        if (frame == null) {
+        if (envelope == null) {
             return;
         }
-        byte[] envelope = TextFrames.of(frame.getBytes(StandardCharsets.UTF_8));
         for (Connection connection : targets) {
             connection.send(envelope, round);
         }
         metrics.delivered(targets.size());
+    }
+
+    private static byte[] framed(String json) {
+        return TextFrames.of(json.getBytes(StandardCharsets.UTF_8));
     }
 }

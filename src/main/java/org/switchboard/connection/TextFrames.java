@@ -1,6 +1,9 @@
 package org.switchboard.connection;
 
+import org.switchboard.protocol.JsonUtf8;
+
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 /**
  * Builds complete, unmasked WebSocket text frames (RFC 6455 §5.2) from envelopes that are already
@@ -20,6 +23,16 @@ public final class TextFrames {
     public static byte[] of(byte[] payload) {
         byte[] frame = new byte[headerLength(payload.length) + payload.length];
         System.arraycopy(payload, 0, frame, writeHeader(frame, payload.length), payload.length);
+        return frame;
+    }
+
+    /** One frame whose payload is the JSON {@code body} writes: counted first, then written into the frame itself. */
+    public static byte[] of(Consumer<JsonUtf8> body) {
+        JsonUtf8 counter = JsonUtf8.counter();
+        body.accept(counter);
+        int length = counter.position();
+        byte[] frame = new byte[headerLength(length) + length];
+        body.accept(JsonUtf8.into(frame, writeHeader(frame, length)));
         return frame;
     }
 

@@ -10,6 +10,7 @@ import org.switchboard.cluster.HubEvent;
 import org.switchboard.cluster.MessageBus;
 import org.switchboard.config.HubSettings;
 import org.switchboard.connection.Connection;
+import org.switchboard.connection.TextFrames;
 import org.switchboard.presence.PresenceRegistry;
 import org.switchboard.protocol.ClientRequest;
 import org.switchboard.protocol.ErrorCode;
@@ -67,7 +68,7 @@ public class RequestHandler {
             case SUBSCRIBE -> {
                 ErrorCode refused = channels.subscribe(connection, request.channel());
                 if (refused == null) {
-                    connection.send(MessageFrames.ok(request.id()));
+                    connection.send(okFrame(request.id()));
                 } else {
                     error(connection, request.id(), refused,
                             "at most " + settings.maxSubscriptions() + " subscriptions per connection");
@@ -75,7 +76,7 @@ public class RequestHandler {
             }
             case UNSUBSCRIBE -> {
                 channels.unsubscribe(connection, request.channel());
-                connection.send(MessageFrames.ok(request.id()));
+                connection.send(okFrame(request.id()));
             }
             case PUBLISH -> publish(connection, request);
             case PRESENCE -> connection.send(Replies.presence(request.id(), request.channel(),
@@ -95,7 +96,7 @@ public class RequestHandler {
         bus.publish(event, failure -> {
             if (failure == null) {
                 metrics.published();
-                connection.send(MessageFrames.ok(id));
+                connection.send(okFrame(id));
             } else {
                 error(connection, id, ErrorCode.UNAVAILABLE, "message topic unavailable; not published, retry later");
             }
@@ -105,5 +106,9 @@ public class RequestHandler {
     private void error(Connection connection, String id, ErrorCode code, String message) {
         metrics.errorReply();
         connection.send(Replies.error(id, code, message));
+    }
+
+    private static byte[] okFrame(String id) {
+        return TextFrames.of(out -> MessageFrames.ok(out, id));
     }
 }

@@ -5,7 +5,8 @@ package org.switchboard.protocol;
  * fan-out path, and the publisher's {@code data} is already JSON text without line breaks that only
  * needs splicing in; the {@code ok} reply goes to every publisher. The output is the same JSON that
  * {@link FrameEncoder} would produce for the equivalent {@link ServerFrame} when {@code data} is
- * compact (a unit test keeps them in step). No JSON-P call here: each static
+ * compact (a unit test keeps them in step). The hot path writes them as UTF-8 straight into the
+ * frame the socket gets ({@link JsonUtf8}); the text versions are for tests. No JSON-P call here: each static
  * {@code jakarta.json.Json} call looks its provider up again, and on Payara that lookup is a
  * class-path scan that cost over half the server's CPU under load.
  */
@@ -15,53 +16,31 @@ public final class MessageFrames {
     }
 
     public static String message(String channel, long epoch, long seq, long ts, Member from, String dataJson) {
-        StringBuilder sb = new StringBuilder(144 + channel.length() + from.connection().length() + from.name().length() + dataJson.length());
-        sb.append("{\"type\":\"message\",\"channel\":");
-        appendString(sb, channel);
-        sb.append(",\"epoch\":").append(epoch);
-        sb.append(",\"seq\":").append(seq);
-        sb.append(",\"ts\":").append(ts);
-        sb.append(",\"from\":{\"connection\":");
-        appendString(sb, from.connection());
-        sb.append(",\"name\":");
-        appendString(sb, from.name());
-        sb.append("},\"data\":").append(dataJson).append('}');
-        return sb.toString();
+        return JsonUtf8.text(out -> message(out, channel, epoch, seq, ts, from, dataJson));
+    }
+
+    /** The {@code message} frame's JSON, written as UTF-8 (see {@link JsonUtf8}). */
+    public static void message(JsonUtf8 out, String channel, long epoch, long seq, long ts, Member from, String dataJson) {
+        out.ascii("{\"type\":\"message\",\"channel\":").quoted(channel)
+                .ascii(",\"epoch\":").number(epoch)
+                .ascii(",\"seq\":").number(seq)
+                .ascii(",\"ts\":").number(ts)
+                .ascii(",\"from\":{\"connection\":").quoted(from.connection())
+                .ascii(",\"name\":").quoted(from.name())
+                .ascii("},\"data\":").raw(dataJson).ascii("}");
     }
 
     /** The {@code ok} reply: sent once per publication, so it skips JSON-B too. */
     public static String ok(String id) {
-        if (id == null) {
-            return "{\"type\":\"reply\",\"data\":{\"ok\":true}}";
-        }
-        StringBuilder sb = new StringBuilder(48 + id.length());
-        sb.append("{\"type\":\"reply\",\"id\":");
-        appendString(sb, id);
-        return sb.append(",\"data\":{\"ok\":true}}").toString();
+        return JsonUtf8.text(out -> ok(out, id));
     }
 
-    /** Quotes and escapes as RFC 8259 requires (and as JSON-P writes it). */
-    static void appendString(StringBuilder sb, String value) {
-        sb.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
+    /** The {@code ok} reply's JSON, written as UTF-8. */
+    public static void ok(JsonUtf8 out, String id) {
+        if (id == null) {
+            out.ascii("{\"type\":\"reply\",\"data\":{\"ok\":true}}");
+        } else {
+            out.ascii("{\"type\":\"reply\",\"id\":").quoted(id).ascii(",\"data\":{\"ok\":true}}");
         }
-        sb.append('"');
     }
 }

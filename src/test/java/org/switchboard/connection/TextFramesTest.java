@@ -46,6 +46,17 @@ class TextFramesTest {
         byte[] frame = TextFrames.of(text.getBytes(StandardCharsets.UTF_8));
         assertThat(decode(frame)).isEqualTo(text);
         assertThat(TextFrames.payloadText(frame)).isEqualTo(text);
+        assertThat(TextFrames.of(out -> out.raw(text))).as("written in place").isEqualTo(frame);
+    }
+
+    @Test
+    void aMessageWrittenInPlaceIsTheFrameOfItsText() {
+        org.switchboard.protocol.Member from = new org.switchboard.protocol.Member("c-7", "Zoë \"z\"");
+        String data = "{\"text\":\"" + "é✓\uD83D\uDE00".repeat(30) + "\"}";
+        String text = org.switchboard.protocol.MessageFrames.message("room:1", 17, 42, 1700000000123L, from, data);
+        byte[] frame = TextFrames.of(out -> org.switchboard.protocol.MessageFrames.message(out, "room:1", 17, 42, 1700000000123L, from, data));
+        assertThat(frame).isEqualTo(TextFrames.of(text.getBytes(StandardCharsets.UTF_8)));
+        assertThat(decode(frame)).isEqualTo(text);
     }
 
     @Test

@@ -28,11 +28,9 @@ class FramesTest {
         for (char c = 0; c < 0x20; c++) {
             tricky.append(c);
         }
-        StringBuilder json = new StringBuilder("[");
-        MessageFrames.appendString(json, tricky.toString());
-        json.append(']');
-        assertThat(json.toString()).doesNotContain("\n", "\r").doesNotContainPattern("[\\x00-\\x1f]");
-        assertThat(Json.createReader(new StringReader(json.toString())).readArray().getString(0)).isEqualTo(tricky.toString());
+        String json = JsonUtf8.text(out -> out.ascii("[").quoted(tricky.toString()).ascii("]"));
+        assertThat(json).doesNotContain("\n", "\r").doesNotContainPattern("[\\x00-\\x1f]");
+        assertThat(Json.createReader(new StringReader(json)).readArray().getString(0)).isEqualTo(tricky.toString());
     }
 
     @Test
