@@ -14,7 +14,6 @@ import org.switchboard.protocol.FrameEncoder;
 import org.switchboard.protocol.MessageFrames;
 import org.switchboard.protocol.Replies;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Level;
@@ -73,8 +72,8 @@ public class LocalDelivery {
             case MESSAGE -> targets.isEmpty() ? null
                     : TextFrames.of(out -> MessageFrames.message(out, event.channel(), event.epoch(), event.seq(), event.ts(),
                             event.from(), event.dataJson()));
-            case JOIN -> announces(targets) ? framed(FrameEncoder.toJson(Replies.join(event.channel(), event.from()))) : null;
-            case LEAVE -> announces(targets) ? framed(FrameEncoder.toJson(Replies.leave(event.channel(), event.from()))) : null;
+            case JOIN -> announces(targets) ? TextFrames.of(FrameEncoder.toJson(Replies.join(event.channel(), event.from()))) : null;
+            case LEAVE -> announces(targets) ? TextFrames.of(FrameEncoder.toJson(Replies.leave(event.channel(), event.from()))) : null;
         };
         if (envelope == null) {
             return;
@@ -83,9 +82,5 @@ public class LocalDelivery {
             connection.send(envelope, round);
         }
         metrics.delivered(targets.size());
-    }
-
-    private static byte[] framed(String json) {
-        return TextFrames.of(json.getBytes(StandardCharsets.UTF_8));
     }
 }

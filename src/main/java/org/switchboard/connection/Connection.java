@@ -6,7 +6,6 @@ import org.switchboard.protocol.Member;
 import org.switchboard.protocol.ServerFrame;
 import org.switchboard.security.Identity;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -95,7 +94,7 @@ public final class Connection {
 
     /** Queues an already encoded envelope; a full queue marks the client slow. */
     public void send(String envelope) {
-        send(TextFrames.of(envelope.getBytes(StandardCharsets.UTF_8)));
+        send(TextFrames.of(envelope));
     }
 
     /**

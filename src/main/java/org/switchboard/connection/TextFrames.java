@@ -26,6 +26,11 @@ public final class TextFrames {
         return frame;
     }
 
+    /** One envelope given as text as one frame. */
+    public static byte[] of(String text) {
+        return of(text.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** One frame whose payload is the JSON {@code body} writes: counted first, then written into the frame itself. */
     public static byte[] of(Consumer<JsonUtf8> body) {
         JsonUtf8 counter = JsonUtf8.counter();
