@@ -135,11 +135,11 @@ c="configs.config.$CFG"
   "$c.jms-service.reconnect-attempts=$JMS_RECONNECT_ATTEMPTS" \
   "$c.jms-service.addresslist-iterations=1" \
   >/dev/null
-log "JVM options of $CFG: -Xms/-Xmx$MEMBER_HEAP, G1's own young sizing, Hazelcast bind/heartbeat"
+log "JVM options of $CFG: -Xms/-Xmx$MEMBER_HEAP, G1's own young sizing, survivor target 20%, Hazelcast bind/heartbeat"
 "${ASA[@]}" delete-jvm-options --target "$CFG" -- "-Xmx512m" >/dev/null 2>&1 || true
 "${ASA[@]}" delete-jvm-options --target "$CFG" -- "-XX\:NewRatio=2" >/dev/null 2>&1 || true
 "${ASA[@]}" create-jvm-options --target "$CFG" -- \
-  "-Xmx$MEMBER_HEAP:-Xms$MEMBER_HEAP:-Dhazelcast.socket.bind.any=false:${HZ_OPTS// /:}"
+  "-Xmx$MEMBER_HEAP:-Xms$MEMBER_HEAP:-XX\:TargetSurvivorRatio=20:-Dhazelcast.socket.bind.any=false:${HZ_OPTS// /:}"
 
 # Payara logs com.hazelcast at WARNING only; membership changes (Members {size:..}, Removing Member)
 # are INFO messages of com.hazelcast.internal.cluster: log them on the DAS and the members
