@@ -64,7 +64,8 @@ log "creating domain $DOMAIN (portbase: $PORTBASE, admin port $ADMIN_PORT)"
 DOMAIN_XML="$DOMAIN_DIR/config/domain.xml"
 # Heap: -Xms = -Xmx and without Payara's -XX:NewRatio=2, so G1 sizes the young generation itself
 # from the whole heap at once. Under load that means a young pause every ~3 s instead of ~0.8 s
-# (each costs ~10 ms however large the young generation), none while 5,000 clients connect.
+# (once connections are old each costs ~7-10 ms however large the young generation), none while
+# 5,000 clients connect.
 # TargetSurvivorRatio=20: a burst of new connections (state that lives for hours) is promoted
 # after one copy instead of being copied between survivor spaces at every pause for a minute;
 # a message's garbage (1-3 MB of survivors) stays well under the target and still dies young.

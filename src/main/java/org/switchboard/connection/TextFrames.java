@@ -33,9 +33,7 @@ public final class TextFrames {
 
     /** One frame whose payload is the JSON {@code body} writes: counted first, then written into the frame itself. */
     public static byte[] of(Consumer<JsonUtf8> body) {
-        JsonUtf8 counter = JsonUtf8.counter();
-        body.accept(counter);
-        int length = counter.position();
+        int length = JsonUtf8.length(body);
         byte[] frame = new byte[headerLength(length) + length];
         body.accept(JsonUtf8.into(frame, writeHeader(frame, length)));
         return frame;

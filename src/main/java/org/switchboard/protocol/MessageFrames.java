@@ -5,18 +5,14 @@ package org.switchboard.protocol;
  * fan-out path, and the publisher's {@code data} is already JSON text without line breaks that only
  * needs splicing in; the {@code ok} reply goes to every publisher. The output is the same JSON that
  * {@link FrameEncoder} would produce for the equivalent {@link ServerFrame} when {@code data} is
- * compact (a unit test keeps them in step). The hot path writes them as UTF-8 straight into the
- * frame the socket gets ({@link JsonUtf8}); the text versions are for tests. No JSON-P call here: each static
+ * compact (a unit test keeps them in step). Both are written as UTF-8 straight into the
+ * frame the socket gets ({@link JsonUtf8}). No JSON-P call here: each static
  * {@code jakarta.json.Json} call looks its provider up again, and on Payara that lookup is a
  * class-path scan that cost over half the server's CPU under load.
  */
 public final class MessageFrames {
 
     private MessageFrames() {
-    }
-
-    public static String message(String channel, long epoch, long seq, long ts, Member from, String dataJson) {
-        return JsonUtf8.text(out -> message(out, channel, epoch, seq, ts, from, dataJson));
     }
 
     /** The {@code message} frame's JSON, written as UTF-8 (see {@link JsonUtf8}). */
@@ -30,12 +26,7 @@ public final class MessageFrames {
                 .ascii("},\"data\":").raw(dataJson).ascii("}");
     }
 
-    /** The {@code ok} reply: sent once per publication, so it skips JSON-B too. */
-    public static String ok(String id) {
-        return JsonUtf8.text(out -> ok(out, id));
-    }
-
-    /** The {@code ok} reply's JSON, written as UTF-8. */
+    /** The {@code ok} reply, written as UTF-8: sent once per publication, so it skips JSON-B too. */
     public static void ok(JsonUtf8 out, String id) {
         if (id == null) {
             out.ascii("{\"type\":\"reply\",\"data\":{\"ok\":true}}");

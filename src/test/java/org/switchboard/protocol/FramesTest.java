@@ -15,7 +15,7 @@ class FramesTest {
     void handBuiltMessageFrameMatchesJsonbEncoding() {
         Member from = new Member("c1", "Zoë \"the\" <admin>\n");
         String data = "{\"text\":\"h\\u00e9\\nllo\",\"n\":[1,2.5,null,true]}";
-        String hand = MessageFrames.message("lobby.x:1", 1795000000000L, 42, 1700000000123L, from, data);
+        String hand = JsonText.of(out -> MessageFrames.message(out, "lobby.x:1", 1795000000000L, 42, 1700000000123L, from, data));
         String jsonb = FrameEncoder.toJson(new ServerFrame("message", null, "lobby.x:1", 1795000000000L, 42L, 1700000000123L, from,
                 Json.createReader(new StringReader(data)).readValue()));
         assertThat(parse(hand)).isEqualTo(parse(jsonb));
@@ -28,7 +28,7 @@ class FramesTest {
         for (char c = 0; c < 0x20; c++) {
             tricky.append(c);
         }
-        String json = JsonUtf8.text(out -> out.ascii("[").quoted(tricky.toString()).ascii("]"));
+        String json = JsonText.of(out -> out.ascii("[").quoted(tricky.toString()).ascii("]"));
         assertThat(json).doesNotContain("\n", "\r").doesNotContainPattern("[\\x00-\\x1f]");
         assertThat(Json.createReader(new StringReader(json)).readArray().getString(0)).isEqualTo(tricky.toString());
     }
@@ -36,7 +36,7 @@ class FramesTest {
     @Test
     void handBuiltOkReplyMatchesJsonbEncoding() {
         for (String id : new String[]{"9", "a\"b\\c\n", null}) {
-            assertThat(parse(MessageFrames.ok(id))).isEqualTo(parse(FrameEncoder.toJson(Replies.ok(id))));
+            assertThat(parse(JsonText.of(out -> MessageFrames.ok(out, id)))).isEqualTo(parse(FrameEncoder.toJson(Replies.ok(id))));
         }
     }
 

@@ -9,12 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JsonUtf8Test {
 
     private static byte[] written(java.util.function.Consumer<JsonUtf8> body) {
-        JsonUtf8 counter = JsonUtf8.counter();
-        body.accept(counter);
-        byte[] bytes = new byte[counter.position() + 2];
+        int length = JsonUtf8.length(body);
+        byte[] bytes = new byte[length + 2];
         JsonUtf8 writer = JsonUtf8.into(bytes, 1);
         body.accept(writer);
-        assertThat(writer.position()).isEqualTo(counter.position() + 1);
+        assertThat(writer.position()).isEqualTo(length + 1);
         return java.util.Arrays.copyOfRange(bytes, 1, bytes.length - 1);
     }
 
@@ -34,7 +33,7 @@ class JsonUtf8Test {
 
     @Test
     void quotedEscapesControlCharactersAsLowercaseUnicodeEscapes() {
-        assertThat(JsonUtf8.text(out -> out.quoted("a\u0001\u001fb"))).isEqualTo("\"a\\u0001\\u001fb\"");
-        assertThat(JsonUtf8.text(out -> out.quoted("Zoë \uD83D\uDE00"))).isEqualTo("\"Zoë \uD83D\uDE00\"");
+        assertThat(JsonText.of(out -> out.quoted("a\u0001\u001fb"))).isEqualTo("\"a\\u0001\\u001fb\"");
+        assertThat(JsonText.of(out -> out.quoted("Zoë \uD83D\uDE00"))).isEqualTo("\"Zoë \uD83D\uDE00\"");
     }
 }
