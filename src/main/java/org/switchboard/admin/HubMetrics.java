@@ -5,12 +5,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 import org.switchboard.channel.SubscriptionIndex;
 import org.switchboard.connection.ConnectionRegistry;
+import org.switchboard.container.AdaptationStatus;
+
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The hub's MicroProfile Metrics (served by Payara at /metrics in Prometheus format, counters
- * with a {@code _total} suffix): what an operator watches to see load and trouble.
+ * with a {@code _total} suffix): what an operator watches to see load and trouble. Until the
+ * registry is attached (and in unit tests) the counters count in memory.
  */
 @ApplicationScoped
 public class HubMetrics {
@@ -22,12 +28,12 @@ public class HubMetrics {
     @Inject
     SubscriptionIndex subscriptions;
 
-    private Counter published;
-    private Counter delivered;
-    private Counter slowConsumers;
-    private Counter heartbeatTimeouts;
-    private Counter errors;
-    private Counter refusedFull;
+    private Counter published = new LocalCounter();
+    private Counter delivered = new LocalCounter();
+    private Counter slowConsumers = new LocalCounter();
+    private Counter heartbeatTimeouts = new LocalCounter();
+    private Counter errors = new LocalCounter();
+    private Counter refusedFull = new LocalCounter();
 
     @PostConstruct
     void register() {
@@ -39,6 +45,17 @@ public class HubMetrics {
         refusedFull = registry.counter("switchboard_connections_refused");
         registry.gauge("switchboard_connections", connections, ConnectionRegistry::count);
         registry.gauge("switchboard_channels", subscriptions, SubscriptionIndex::channelCount);
+    }
+
+    /** One gauge per container adaptation, 1 with its current state as a tag. */
+    public void adaptations(List<AdaptationStatus> statuses) {
+        if (registry == null) {
+            return;
+        }
+        for (AdaptationStatus status : statuses) {
+            registry.gauge("switchboard_container_adaptations", status, s -> 1,
+                    new Tag("name", status.name()), new Tag("state", status.state().label()));
+        }
     }
 
     public void published() {
@@ -66,4 +83,30 @@ public class HubMetrics {
         refusedFull.inc();
     }
 
+    public long errorReplies() {
+        return errors.getCount();
+    }
+
+    public long publishedCount() {
+        return published.getCount();
+    }
+
+    private static final class LocalCounter implements Counter {
+        private final LongAdder count = new LongAdder();
+
+        @Override
+        public void inc() {
+            count.increment();
+        }
+
+        @Override
+        public void inc(long n) {
+            count.add(n);
+        }
+
+        @Override
+        public long getCount() {
+            return count.sum();
+        }
+    }
 }

@@ -5,9 +5,9 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
-import org.switchboard.cluster.MessageBus;
+import org.switchboard.bus.MessageBus;
 
-/** Ready only while this member is subscribed to the message topic (served at /health/ready). */
+/** Ready only while this member is connected to the message bus in both directions (served at /health/ready). */
 @Readiness
 @ApplicationScoped
 public class HubReadiness implements HealthCheck {

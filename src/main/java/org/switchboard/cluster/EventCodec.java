@@ -1,5 +1,7 @@
 package org.switchboard.cluster;
 
+import org.switchboard.bus.HubEvent;
+
 import jakarta.jms.BytesMessage;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Destination;

@@ -1,5 +1,7 @@
 package org.switchboard.cluster;
 
+import org.switchboard.bus.HubEvent;
+
 /** This member's sequencer as the ingress publisher sees it: a shortcut that exists only while this member holds the lease. */
 interface LocalSequencing {
 

@@ -8,7 +8,8 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.Topic;
-import org.switchboard.channel.ChannelSequencer;
+import org.switchboard.bus.ChannelSequencer;
+import org.switchboard.bus.HubEvent;
 
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;

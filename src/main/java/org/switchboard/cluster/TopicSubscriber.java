@@ -5,9 +5,8 @@ import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
 import jakarta.jms.Message;
 import jakarta.jms.Topic;
+import org.switchboard.bus.BatchHandler;
 
-import java.util.List;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -24,13 +23,13 @@ final class TopicSubscriber implements Runnable {
 
     private final Supplier<ConnectionFactory> factory;
     private final Supplier<Topic> topic;
-    private final Consumer<List<HubEvent>> delivery;
+    private final BatchHandler delivery;
     private final Runnable onConnected;
     private final Backoff backoff = new Backoff(100, 5000);
     private volatile boolean running = true;
     private volatile boolean connected;
 
-    TopicSubscriber(Supplier<ConnectionFactory> factory, Supplier<Topic> topic, Consumer<List<HubEvent>> delivery,
+    TopicSubscriber(Supplier<ConnectionFactory> factory, Supplier<Topic> topic, BatchHandler delivery,
                     Runnable onConnected) {
         this.factory = factory;
         this.topic = topic;
@@ -73,7 +72,7 @@ final class TopicSubscriber implements Runnable {
 
     private void deliver(Message message) {
         try {
-            delivery.accept(EventCodec.fromMessage(message));
+            delivery.handle(EventCodec.fromMessage(message));
         } catch (Exception e) {
             LOG.log(Level.WARNING, "dropping undeliverable topic message", e);
         }

@@ -1,9 +1,9 @@
 package org.switchboard.connection;
 
 import jakarta.websocket.CloseReason;
-import org.switchboard.protocol.FrameEncoder;
 import org.switchboard.protocol.Member;
-import org.switchboard.protocol.ServerFrame;
+import org.switchboard.protocol.OutboundCodec;
+import org.switchboard.protocol.TextFrames;
 import org.switchboard.security.Identity;
 
 import java.util.HashSet;
@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 
 /**
  * One client connection: who it is, what it is subscribed to and its outbound queue. Anything
- * that wants to reach the client goes through {@link #send}, which never blocks.
+ * that wants to reach the client goes through {@link #send}, which takes ready frames only and never blocks.
  * <p>
  * Most connections sit idle, so this is kept small: the channel set and the publish rate limiter
  * exist only once the client subscribes or publishes, and flags are plain fields.
@@ -88,18 +88,10 @@ public final class Connection {
         return publishLimiter.tryAcquire(now);
     }
 
-    public void send(ServerFrame frame) {
-        send(FrameEncoder.toJson(frame));
-    }
-
-    /** Queues an already encoded envelope; a full queue marks the client slow. */
-    public void send(String envelope) {
-        send(TextFrames.of(envelope));
-    }
-
     /**
-     * Queues an envelope already framed by {@link TextFrames#of}: the fan-out frames a message
-     * once and queues the same array for every subscriber. It must not change afterwards.
+     * Queues an envelope framed by {@link OutboundCodec} ({@link TextFrames}); a full queue marks the
+     * client slow. The fan-out frames a message once and queues the same array for every
+     * subscriber, so it must not change afterwards.
      */
     public void send(byte[] envelope) {
         send(envelope, null);

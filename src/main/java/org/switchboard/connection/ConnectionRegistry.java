@@ -33,7 +33,26 @@ public class ConnectionRegistry {
     }
 
     public Connection remove(Session session) {
-        return connections.remove(session);
+        Connection removed = connections.remove(session);
+        if (removed != null && connections.isEmpty()) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+        return removed;
+    }
+
+    /** Waits until every connection has been removed (closed), at most {@code timeoutMs}; true if none is left. */
+    public synchronized boolean awaitEmpty(long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!connections.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
     }
 
     public Collection<Connection> all() {

@@ -1,5 +1,8 @@
 package org.switchboard.connection;
 
+import org.switchboard.container.FrameWrite;
+import org.switchboard.protocol.TextFrames;
+
 import jakarta.websocket.CloseReason;
 
 /**
@@ -10,9 +13,7 @@ public interface FrameSink {
 
     /** Told when a write has been handed to the socket, or why it failed. */
     @FunctionalInterface
-    interface Completion {
-        /** {@code error} is null on success. */
-        void written(Throwable error);
+    interface Completion extends FrameWrite.Done {
     }
 
     /**

@@ -1,45 +1,57 @@
 package org.switchboard.connection;
 
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.switchboard.container.WriterThreads;
 
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The hub's own background threads, made by the container's managed thread factory so they carry
- * the application's context. Heartbeats and closes run here, never on a container I/O thread.
- * (Payara's default managed scheduled executor is deliberately disabled by server-config, see
- * docs/operations.md, so the hub does not use it.)
+ * The hub's own background threads. The scheduler and the long-running JMS loops come from the
+ * container's {@link ManagedThreadFactory}, so they carry the application's context; the writer
+ * threads come from {@link WriterThreads} (Grizzly worker threads when that adaptation is active),
+ * because they only start socket writes. Heartbeats and closes run here, never on a container
+ * I/O thread. Started and stopped by the hub's lifecycle.
  */
 @ApplicationScoped
 public class HubExecutors {
 
     @Resource
-    ManagedThreadFactory threadFactory;
+    ManagedThreadFactory managedThreads;
 
+    private ThreadFactory threads;
     private ScheduledExecutorService scheduler;
-    private TimeoutScheduler websocketIdleTasks;
-    private java.util.concurrent.ExecutorService writers;
+    private ExecutorService writers;
     private int writerThreads;
 
-    @PostConstruct
-    void start() {
+    /** Executors on plain threads, for unit tests of the hub outside a container. */
+    public static HubExecutors started(ThreadFactory threads) {
+        HubExecutors executors = new HubExecutors();
+        executors.threads = threads;
+        executors.start(WriterThreads.PLAIN);
+        return executors;
+    }
+
+    public synchronized void start(WriterThreads writerFactory) {
+        if (scheduler != null) {
+            return;
+        }
+        if (threads == null) {
+            threads = managedThreads;
+        }
         scheduler = Executors.newScheduledThreadPool(1, named("switchboard-scheduler"));
-        websocketIdleTasks = new TimeoutScheduler(named("switchboard-tyrus-idle"));
         writerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        writers = Executors.newFixedThreadPool(writerThreads,
-                GrizzlyWriterThreads.factory("switchboard-writer", Thread.currentThread().getContextClassLoader())
-                        .orElseGet(() -> named("switchboard-writer")));
+        writers = Executors.newFixedThreadPool(writerThreads, writerFactory.factory("switchboard-writer", named("switchboard-writer")));
     }
 
     /** Threads that start writes to idle connections, so fan-out uses every core. */
-    public java.util.concurrent.Executor writers() {
+    public Executor writers() {
         return writers;
     }
 
@@ -51,31 +63,26 @@ public class HubExecutors {
         return scheduler;
     }
 
-    /** Takes Tyrus' per-frame idle-timeout tasks (see {@code TyrusIdleTimeoutBypass}); skips the no-op ones. */
-    public ScheduledExecutorService websocketIdleTasks() {
-        return websocketIdleTasks;
-    }
-
-    /** A thread for a long-running loop of the hub (JMS consumer, publisher). */
-    public Thread newThread(String name, Runnable loop) {
-        Thread thread = threadFactory.newThread(loop);
-        thread.setName(name);
-        thread.setDaemon(true);
-        return thread;
-    }
-
-    private ThreadFactory named(String name) {
+    /** A thread factory of the container's, for threads that are not the hub's own loops (e.g. Tyrus' idle tasks). */
+    public ThreadFactory named(String name) {
+        ThreadFactory base = threads == null ? managedThreads : threads;
         return runnable -> {
-            Thread thread = threadFactory.newThread(runnable);
+            Thread thread = base.newThread(runnable);
             thread.setName(name);
             thread.setDaemon(true);
             return thread;
         };
     }
 
-    @PreDestroy
-    void stop() {
-        websocketIdleTasks.shutdownNow();
+    /** A thread for a long-running loop of the hub (JMS consumer, sender, sequencer). */
+    public Thread newThread(String name, Runnable loop) {
+        return named(name).newThread(loop);
+    }
+
+    public synchronized void stop() {
+        if (scheduler == null) {
+            return;
+        }
         writers.shutdown();
         scheduler.shutdown();
         try {

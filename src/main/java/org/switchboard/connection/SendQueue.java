@@ -1,5 +1,7 @@
 package org.switchboard.connection;
 
+import org.switchboard.protocol.TextFrames;
+
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;

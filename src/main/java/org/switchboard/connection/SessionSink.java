@@ -2,20 +2,19 @@ package org.switchboard.connection;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
-import org.glassfish.tyrus.spi.CompletionHandler;
-import org.glassfish.tyrus.spi.Writer;
+import org.switchboard.container.FrameWrite;
+import org.switchboard.container.FrameWriters;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * {@link FrameSink} over a JSR-356 session: frames go straight to the Tyrus writer underneath
- * ({@link TyrusFrameWriter}), or through the session's asynchronous API where that cannot be
- * reached; closes run on the hub's executor.
+ * {@link FrameSink} over a JSR-356 session: frames go to the socket the way the container
+ * adaptations chose ({@link FrameWriters}); pings through the session; closes run on the hub's
+ * executor.
  */
 public final class SessionSink implements FrameSink {
 
@@ -25,50 +24,20 @@ public final class SessionSink implements FrameSink {
 
     private final Session session;
     private final Executor closer;
-    private final Writer writer;
+    private final FrameWrite writer;
 
-    public SessionSink(Session session, Executor closer) {
+    public SessionSink(Session session, Executor closer, FrameWriters writers) {
         this.session = session;
         this.closer = closer;
-        this.writer = TyrusFrameWriter.of(session);
+        this.writer = writers.forSession(session);
     }
 
     @Override
     public void sendAsync(byte[] frame, Completion done) {
         try {
-            if (writer == null) {
-                session.getAsyncRemote().sendText(TextFrames.payloadText(frame),
-                        result -> done.written(result.isOK() ? null : result.getException()));
-            } else if (!session.isOpen()) {
-                done.written(new ClosedChannelException());
-            } else {
-                writer.write(ByteBuffer.wrap(frame), new Written(done));
-            }
+            writer.write(frame, done);
         } catch (RuntimeException e) {
             done.written(e);
-        }
-    }
-
-    private static final class Written extends CompletionHandler<ByteBuffer> {
-        private final Completion done;
-
-        Written(Completion done) {
-            this.done = done;
-        }
-
-        @Override
-        public void completed(ByteBuffer result) {
-            done.written(null);
-        }
-
-        @Override
-        public void failed(Throwable throwable) {
-            done.written(throwable);
-        }
-
-        @Override
-        public void cancelled() {
-            done.written(new java.util.concurrent.CancellationException());
         }
     }
 

@@ -1,6 +1,5 @@
 package org.switchboard.endpoint;
 
-import org.switchboard.config.DirectBeans;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,7 +12,9 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import org.switchboard.connection.Connection;
-import org.switchboard.connection.HubExecutors;
+import org.switchboard.container.ContainerAdaptations;
+import org.switchboard.container.DirectBeans;
+import org.switchboard.container.SharedEndpointConfigurator;
 import org.switchboard.hub.ConnectionLifecycle;
 import org.switchboard.hub.RequestHandler;
 import org.switchboard.protocol.Inbound;
@@ -42,19 +43,20 @@ public class HubEndpoint {
     @Inject
     RequestHandler requests;
     @Inject
-    HubExecutors executors;
+    ContainerAdaptations adaptations;
 
     /** The per-message path calls these directly, not through client proxies ({@link DirectBeans}). */
     @PostConstruct
     void holdDirectReferences() {
         lifecycle = DirectBeans.of(ConnectionLifecycle.class);
         requests = DirectBeans.of(RequestHandler.class);
+        adaptations = DirectBeans.of(ContainerAdaptations.class);
     }
 
     @OnOpen
     public void open(Session session) {
-        TyrusIdleTimeoutBypass.apply(session, executors.websocketIdleTasks());
-        TyrusHandshakeRelease.release(session);
+        adaptations.idleTimeouts().redirect(session);
+        adaptations.handshakeRelease().release(session);
         lifecycle.open(session);
     }
 

@@ -1,15 +1,15 @@
 package org.switchboard.hub;
 
-import org.switchboard.config.DirectBeans;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.switchboard.channel.ChannelName;
 import org.switchboard.channel.SubscriptionIndex;
-import org.switchboard.cluster.HubEvent;
-import org.switchboard.cluster.MessageBus;
+import org.switchboard.bus.HubEvent;
+import org.switchboard.bus.MessageBus;
 import org.switchboard.config.HubSettings;
 import org.switchboard.connection.Connection;
+import org.switchboard.container.DirectBeans;
 import org.switchboard.presence.PresenceRegistry;
 import org.switchboard.protocol.ErrorCode;
 

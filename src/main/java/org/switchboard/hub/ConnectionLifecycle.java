@@ -1,6 +1,5 @@
 package org.switchboard.hub;
 
-import org.switchboard.config.DirectBeans;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,21 +9,23 @@ import org.switchboard.channel.ChannelName;
 import org.switchboard.config.HubSettings;
 import org.switchboard.connection.Connection;
 import org.switchboard.connection.ConnectionRegistry;
+import org.switchboard.connection.FrameSink;
 import org.switchboard.connection.HubExecutors;
 import org.switchboard.connection.SessionSink;
-import org.switchboard.protocol.QueryParameters;
+import org.switchboard.container.ContainerAdaptations;
+import org.switchboard.container.DirectBeans;
 import org.switchboard.protocol.CloseCodes;
+import org.switchboard.protocol.OutboundCodec;
 import org.switchboard.protocol.ProtocolVersion;
-import org.switchboard.protocol.ServerFrame;
+import org.switchboard.protocol.QueryParameters;
+import org.switchboard.protocol.Welcome;
 import org.switchboard.security.Identity;
 import org.switchboard.security.IdentityResolver;
 
 import java.security.SecureRandom;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.logging.Logger;
 
-/** Opens and closes connections: identity, limits, welcome frame, and clean-up on close. */
+/** Opens and closes connections: identity, limits, welcome envelope, and clean-up on close. */
 @ApplicationScoped
 public class ConnectionLifecycle {
 
@@ -44,6 +45,8 @@ public class ConnectionLifecycle {
     HubExecutors executors;
     @Inject
     HubMetrics metrics;
+    @Inject
+    ContainerAdaptations adaptations;
 
     /** The per-message path calls these directly, not through client proxies ({@link DirectBeans}). */
     @PostConstruct
@@ -58,10 +61,23 @@ public class ConnectionLifecycle {
         session.setMaxTextMessageBufferSize(settings.maxMessageBytes());
         session.setMaxBinaryMessageBufferSize(settings.maxMessageBytes());
         session.setMaxIdleTimeout(0);
-        Connection connection = new Connection(id, identity, new SessionSink(session, executors.scheduler()),
-                executors.writers(), settings.sendQueue(), settings.batchMaxBytes(), settings.publishPerSecond(), this::slowConsumer);
+        String protocol = session.getNegotiatedSubprotocol();
+        Connection connection = connect(id, identity, new SessionSink(session, executors.scheduler(), adaptations.frameWriters()));
         registry.add(session, connection);
-        connection.send(ServerFrame.of("welcome", null, null, welcome(connection, session)));
+        welcome(connection, protocol == null || protocol.isEmpty() ? ProtocolVersion.V1 : protocol);
+    }
+
+    /** A connection over {@code sink}, not yet registered nor welcomed. */
+    Connection connect(String id, Identity identity, FrameSink sink) {
+        return new Connection(id, identity, sink, executors.writers(), settings.sendQueue(),
+                settings.batchMaxBytes(), settings.publishPerSecond(), this::slowConsumer);
+    }
+
+    /** Sends the {@code welcome} envelope, the first the client receives. */
+    void welcome(Connection connection, String protocol) {
+        connection.send(OutboundCodec.welcome(new Welcome(protocol, connection.id(), connection.identity().name(),
+                settings.heartbeatIntervalMs(), new Welcome.Limits(settings.maxMessageBytes(), settings.maxSubscriptions(),
+                settings.channelMaxLength(), ChannelName.PATTERN_TEXT, settings.sendQueue(), settings.publishPerSecond()))));
     }
 
     public Connection connectionOf(Session session) {
@@ -70,9 +86,13 @@ public class ConnectionLifecycle {
 
     public void closed(Session session) {
         Connection connection = registry.remove(session);
-        if (connection == null) {
-            return;
+        if (connection != null) {
+            closed(connection);
         }
+    }
+
+    /** The socket is gone: stop queueing, leave every channel. */
+    void closed(Connection connection) {
         connection.markClosed();
         channels.unsubscribeAll(connection);
     }
@@ -82,24 +102,6 @@ public class ConnectionLifecycle {
             metrics.slowConsumer();
             LOG.info(() -> "closed slow consumer " + connection);
         }
-    }
-
-    private Map<String, Object> welcome(Connection connection, Session session) {
-        Map<String, Object> limits = new LinkedHashMap<>();
-        limits.put("maxMessageBytes", settings.maxMessageBytes());
-        limits.put("maxSubscriptions", settings.maxSubscriptions());
-        limits.put("maxChannelLength", settings.channelMaxLength());
-        limits.put("channelPattern", ChannelName.PATTERN_TEXT);
-        limits.put("sendQueue", settings.sendQueue());
-        limits.put("publishPerSecond", settings.publishPerSecond());
-        Map<String, Object> data = new LinkedHashMap<>();
-        String protocol = session.getNegotiatedSubprotocol();
-        data.put("protocol", protocol == null || protocol.isEmpty() ? ProtocolVersion.V1 : protocol);
-        data.put("connection", connection.id());
-        data.put("name", connection.identity().name());
-        data.put("heartbeatMs", settings.heartbeatIntervalMs());
-        data.put("limits", limits);
-        return data;
     }
 
     private static String newId() {

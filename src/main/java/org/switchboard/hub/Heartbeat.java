@@ -9,6 +9,7 @@ import org.switchboard.connection.ConnectionRegistry;
 import org.switchboard.connection.HubExecutors;
 import org.switchboard.protocol.CloseCodes;
 
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,9 +29,17 @@ public class Heartbeat {
     @Inject
     HubMetrics metrics;
 
-    public void start() {
+    private ScheduledFuture<?> sweeps;
+
+    public synchronized void start() {
         long interval = settings.heartbeatIntervalMs();
-        executors.scheduler().scheduleWithFixedDelay(this::sweep, interval, interval, TimeUnit.MILLISECONDS);
+        sweeps = executors.scheduler().scheduleWithFixedDelay(this::sweep, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    public synchronized void stop() {
+        if (sweeps != null) {
+            sweeps.cancel(false);
+        }
     }
 
     void sweep() {

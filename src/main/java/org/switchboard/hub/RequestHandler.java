@@ -1,22 +1,20 @@
 package org.switchboard.hub;
 
-import org.switchboard.config.DirectBeans;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.switchboard.admin.HubMetrics;
 import org.switchboard.channel.ChannelName;
-import org.switchboard.cluster.HubEvent;
-import org.switchboard.cluster.MessageBus;
+import org.switchboard.bus.HubEvent;
+import org.switchboard.bus.MessageBus;
 import org.switchboard.config.HubSettings;
 import org.switchboard.connection.Connection;
-import org.switchboard.connection.TextFrames;
+import org.switchboard.container.DirectBeans;
 import org.switchboard.presence.PresenceRegistry;
 import org.switchboard.protocol.ClientRequest;
 import org.switchboard.protocol.ErrorCode;
 import org.switchboard.protocol.Inbound;
-import org.switchboard.protocol.MessageFrames;
-import org.switchboard.protocol.Replies;
+import org.switchboard.protocol.OutboundCodec;
 
 /**
  * Carries out one client request and answers it. Runs on the container thread that read the
@@ -68,7 +66,7 @@ public class RequestHandler {
             case SUBSCRIBE -> {
                 ErrorCode refused = channels.subscribe(connection, request.channel());
                 if (refused == null) {
-                    connection.send(okFrame(request.id()));
+                    connection.send(OutboundCodec.ok(request.id()));
                 } else {
                     error(connection, request.id(), refused,
                             "at most " + settings.maxSubscriptions() + " subscriptions per connection");
@@ -76,12 +74,12 @@ public class RequestHandler {
             }
             case UNSUBSCRIBE -> {
                 channels.unsubscribe(connection, request.channel());
-                connection.send(okFrame(request.id()));
+                connection.send(OutboundCodec.ok(request.id()));
             }
             case PUBLISH -> publish(connection, request);
-            case PRESENCE -> connection.send(Replies.presence(request.id(), request.channel(),
+            case PRESENCE -> connection.send(OutboundCodec.presence(request.id(), request.channel(),
                     presence.members(request.channel())));
-            case PING -> connection.send(Replies.pong(request.id()));
+            case PING -> connection.send(OutboundCodec.pong(request.id()));
         }
     }
 
@@ -96,7 +94,7 @@ public class RequestHandler {
         bus.publish(event, failure -> {
             if (failure == null) {
                 metrics.published();
-                connection.send(okFrame(id));
+                connection.send(OutboundCodec.ok(id));
             } else {
                 error(connection, id, ErrorCode.UNAVAILABLE, "message topic unavailable; not published, retry later");
             }
@@ -105,10 +103,6 @@ public class RequestHandler {
 
     private void error(Connection connection, String id, ErrorCode code, String message) {
         metrics.errorReply();
-        connection.send(Replies.error(id, code, message));
-    }
-
-    private static byte[] okFrame(String id) {
-        return TextFrames.of(out -> MessageFrames.ok(out, id));
+        connection.send(OutboundCodec.error(id, code, message));
     }
 }

@@ -3,11 +3,13 @@ package org.switchboard.presence;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.switchboard.cluster.Grid;
-import org.switchboard.cluster.HubEvent;
+import org.switchboard.bus.HubEvent;
+import org.switchboard.bus.MessageBus;
 import org.switchboard.cluster.LeaderLease;
-import org.switchboard.cluster.MessageBus;
 import org.switchboard.connection.HubExecutors;
 
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -35,12 +37,21 @@ public class PresenceJanitor {
     @Inject
     HubExecutors executors;
 
-    public void start() {
+    private ScheduledFuture<?> sweeps;
+
+    /** Needs a running bus: the clean-up at start publishes leave events. */
+    public synchronized void start() {
         if (grid.hazelcast().isEmpty()) {
             return;
         }
         clean(grid.memberId());
-        executors.scheduler().scheduleWithFixedDelay(this::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+        sweeps = executors.scheduler().scheduleWithFixedDelay(this::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+    }
+
+    public synchronized void stop() {
+        if (sweeps != null) {
+            sweeps.cancel(false);
+        }
     }
 
     void sweep() {
@@ -50,15 +61,23 @@ public class PresenceJanitor {
     }
 
     private void clean(String ownStaleHolder) {
+        List<GridPresenceRegistry.Entry> stale;
         try {
-            for (GridPresenceRegistry.Entry entry : registry.entriesHeldOutside(grid.liveMemberIds(), ownStaleHolder)) {
+            stale = registry.entriesHeldOutside(grid.liveMemberIds(), ownStaleHolder);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "presence sweep failed", e);
+            return;
+        }
+        // one entry that cannot be removed or announced must not keep the others
+        for (GridPresenceRegistry.Entry entry : stale) {
+            try {
                 if (registry.remove(entry)) {
                     LOG.fine(() -> "presence of " + entry.member() + " on " + entry.channel() + " removed: its member is gone");
                     bus.publish(HubEvent.leave(entry.channel(), entry.member()), error -> { });
                 }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "presence entry " + entry.raw() + " not cleaned", e);
             }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "presence sweep failed", e);
         }
     }
 }

@@ -4,7 +4,7 @@ import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
 /**
  * The envelope of every server-to-client frame. Optional fields are {@code null} and left out
- * of the JSON. {@code message} frames, the hot path, are built by {@link MessageFrames} instead.
+ * of the JSON. Only {@link OutboundCodec} builds them.
  */
 @JsonbPropertyOrder({"type", "id", "channel", "epoch", "seq", "ts", "from", "data"})
 public record ServerFrame(String type, String id, String channel, Long epoch, Long seq, Long ts, Member from, Object data) {

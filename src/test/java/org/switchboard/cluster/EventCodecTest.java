@@ -1,5 +1,7 @@
 package org.switchboard.cluster;
 
+import org.switchboard.bus.HubEvent;
+
 import org.junit.jupiter.api.Test;
 import org.switchboard.protocol.Member;
 

@@ -1,5 +1,7 @@
 package org.switchboard.connection;
 
+import org.switchboard.protocol.TextFrames;
+
 import jakarta.websocket.CloseReason;
 import org.junit.jupiter.api.Test;
 

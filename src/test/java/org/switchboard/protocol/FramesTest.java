@@ -15,8 +15,8 @@ class FramesTest {
     void handBuiltMessageFrameMatchesJsonbEncoding() {
         Member from = new Member("c1", "Zoë \"the\" <admin>\n");
         String data = "{\"text\":\"h\\u00e9\\nllo\",\"n\":[1,2.5,null,true]}";
-        String hand = JsonText.of(out -> MessageFrames.message(out, "lobby.x:1", 1795000000000L, 42, 1700000000123L, from, data));
-        String jsonb = FrameEncoder.toJson(new ServerFrame("message", null, "lobby.x:1", 1795000000000L, 42L, 1700000000123L, from,
+        String hand = JsonText.of(out -> OutboundCodec.writeMessage(out, "lobby.x:1", 1795000000000L, 42, 1700000000123L, from, data));
+        String jsonb = OutboundCodec.json(new ServerFrame("message", null, "lobby.x:1", 1795000000000L, 42L, 1700000000123L, from,
                 Json.createReader(new StringReader(data)).readValue()));
         assertThat(parse(hand)).isEqualTo(parse(jsonb));
         assertThat(hand).doesNotContain("\n");
@@ -36,19 +36,19 @@ class FramesTest {
     @Test
     void handBuiltOkReplyMatchesJsonbEncoding() {
         for (String id : new String[]{"9", "a\"b\\c\n", null}) {
-            assertThat(parse(JsonText.of(out -> MessageFrames.ok(out, id)))).isEqualTo(parse(FrameEncoder.toJson(Replies.ok(id))));
+            assertThat(parse(JsonText.of(out -> OutboundCodec.writeOk(out, id)))).isEqualTo(parse(OutboundCodec.json(OutboundCodec.okFrame(id))));
         }
     }
 
     @Test
     void repliesOmitAbsentFieldsAndEchoId() {
-        JsonObject ok = parse(FrameEncoder.toJson(Replies.ok("9")));
+        JsonObject ok = text(OutboundCodec.ok("9"));
         assertThat(ok.getString("type")).isEqualTo("reply");
         assertThat(ok.getString("id")).isEqualTo("9");
         assertThat(ok.getJsonObject("data").getBoolean("ok")).isTrue();
         assertThat(ok).doesNotContainKeys("channel", "seq", "ts", "from");
 
-        JsonObject error = parse(FrameEncoder.toJson(Replies.error(null, ErrorCode.RATE_LIMITED, "slow down")));
+        JsonObject error = text(OutboundCodec.error(null, ErrorCode.RATE_LIMITED, "slow down"));
         assertThat(error).doesNotContainKey("id");
         assertThat(error.getJsonObject("data").getBoolean("ok")).isFalse();
         assertThat(error.getJsonObject("data").getJsonObject("error").getString("code")).isEqualTo("rate_limited");
@@ -56,11 +56,34 @@ class FramesTest {
 
     @Test
     void presenceListsMembers() {
-        JsonObject presence = parse(FrameEncoder.toJson(Replies.presence("4", "lobby",
-                List.of(new Member("a", "Alice"), new Member("b", "Bob")))));
+        JsonObject presence = text(OutboundCodec.presence("4", "lobby",
+                List.of(new Member("a", "Alice"), new Member("b", "Bob"))));
         assertThat(presence.getString("type")).isEqualTo("presence");
         assertThat(presence.getString("channel")).isEqualTo("lobby");
         assertThat(presence.getJsonObject("data").getJsonArray("members").getJsonObject(1).getString("name")).isEqualTo("Bob");
+    }
+
+    @Test
+    void welcomeKeepsItsFieldOrderAndLimits() {
+        JsonObject welcome = text(OutboundCodec.welcome(new Welcome("switchboard.v1", "c1", "Ann", 25000,
+                new Welcome.Limits(65536, 100, 128, "[a-z]+", 1024, 100))));
+        assertThat(welcome.getString("type")).isEqualTo("welcome");
+        assertThat(welcome.getJsonObject("data").keySet()).containsExactly("protocol", "connection", "name", "heartbeatMs", "limits");
+        assertThat(welcome.getJsonObject("data").getJsonObject("limits").getInt("publishPerSecond")).isEqualTo(100);
+    }
+
+    @Test
+    void joinLeaveAndPongCarryWhatTheProtocolSays() {
+        JsonObject join = text(OutboundCodec.join("lobby", new Member("a", "Alice")));
+        assertThat(join.getString("type")).isEqualTo("join");
+        assertThat(join.getJsonObject("data").getString("connection")).isEqualTo("a");
+        assertThat(text(OutboundCodec.leave("lobby", new Member("a", "Alice"))).getString("type")).isEqualTo("leave");
+        assertThat(text(OutboundCodec.pong("7")).getString("id")).isEqualTo("7");
+    }
+
+    /** A frame from the codec as JSON: the codec hands out complete WebSocket frames. */
+    private static JsonObject text(byte[] frame) {
+        return parse(TextFrames.payloadText(frame));
     }
 
     private static JsonObject parse(String json) {

@@ -1,4 +1,4 @@
-package org.switchboard.connection;
+package org.switchboard.container;
 
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ScheduledFuture;

@@ -1,4 +1,4 @@
-package org.switchboard.cluster;
+package org.switchboard.bus;
 
 import org.switchboard.protocol.Member;
 

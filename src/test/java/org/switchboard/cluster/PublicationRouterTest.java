@@ -1,5 +1,8 @@
 package org.switchboard.cluster;
 
+import org.switchboard.bus.HubEvent;
+import org.switchboard.bus.PublishLedger;
+
 import org.junit.jupiter.api.Test;
 import org.switchboard.protocol.Member;
 
@@ -10,10 +13,10 @@ import java.util.concurrent.TimeoutException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The hand-over rule of the ingress publisher, without a broker: its sending thread is not
- * started, so whatever takes the ingress queue stays there until the watchdog answers it.
+ * The hand-over rule of the publication router, without a broker: whatever takes the ingress
+ * queue stays there until the watchdog answers it.
  */
-class IngressPublisherTest {
+class PublicationRouterTest {
 
     /** A sequencer that can be switched on and records what it was handed. */
     static final class FakeSequencing implements LocalSequencing {
@@ -40,10 +43,17 @@ class IngressPublisherTest {
     private final List<Throwable> answers = new ArrayList<>();
     private final FakeSequencing sequencing = new FakeSequencing();
     // publish timeout 0: every queued publication is overdue at the next watchdog pass
-    private final IngressPublisher publisher = new IngressPublisher("m", 100, 0, () -> null, () -> null, sequencing);
+    private final PublishLedger ledger = new PublishLedger(0);
+    private final IngressSender ingress = new IngressSender(100, ledger, () -> null, () -> null);
+    private final PublicationRouter router = new PublicationRouter(ledger, sequencing, ingress::offer);
 
     private void publish(String text) {
-        publisher.publish(HubEvent.message("room", ALICE, "\"" + text + "\""), answers::add);
+        router.publish(HubEvent.message("room", ALICE, "\"" + text + "\""), answers::add);
+    }
+
+    private void expireOverdue() {
+        ingress.expireOverdue();
+        ledger.expireOverdue();
     }
 
     @Test
@@ -54,13 +64,13 @@ class IngressPublisherTest {
 
         assertThat(sequencing.offered).isEmpty();
 
-        publisher.expireOverdue();             // both answered (here: timed out)
+        expireOverdue();             // both answered (here: timed out)
         assertThat(answers).hasSize(2).allMatch(TimeoutException.class::isInstance);
 
         publish("third");                      // nothing left on the queue path: handed over directly
         assertThat(sequencing.offered).extracting(HubEvent::dataJson).containsExactly("\"third\"");
 
-        publisher.confirm(sequencing.offered.get(0).at(1, 1));
+        ledger.confirm(sequencing.offered.get(0).at(1, 1));
         assertThat(answers).hasSize(3);
         assertThat(answers.get(2)).isNull();   // confirmed by its echo
     }
@@ -71,10 +81,10 @@ class IngressPublisherTest {
         publish("mine");
         HubEvent mine = sequencing.offered.get(0);
 
-        publisher.confirm(mine.withRef("other-member:1"));
+        ledger.confirm(mine.withRef("other-member:1"));
         assertThat(answers).isEmpty();
 
-        publisher.confirm(mine);
+        ledger.confirm(mine);
         assertThat(answers).containsExactly((Throwable) null);
     }
 }

@@ -1,6 +1,5 @@
-package org.switchboard.connection;
+package org.switchboard.protocol;
 
-import org.switchboard.protocol.JsonUtf8;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;

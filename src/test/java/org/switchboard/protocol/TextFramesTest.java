@@ -1,11 +1,8 @@
-package org.switchboard.connection;
+package org.switchboard.protocol;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.switchboard.protocol.JsonText;
-import org.switchboard.protocol.Member;
-import org.switchboard.protocol.MessageFrames;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -56,8 +53,8 @@ class TextFramesTest {
     void aMessageWrittenInPlaceIsTheFrameOfItsText() {
         Member from = new Member("c-7", "Zoë \"z\"");
         String data = "{\"text\":\"" + "é✓\uD83D\uDE00".repeat(30) + "\"}";
-        String text = JsonText.of(out -> MessageFrames.message(out, "room:1", 17, 42, 1700000000123L, from, data));
-        byte[] frame = TextFrames.of(out -> MessageFrames.message(out, "room:1", 17, 42, 1700000000123L, from, data));
+        String text = JsonText.of(out -> OutboundCodec.writeMessage(out, "room:1", 17, 42, 1700000000123L, from, data));
+        byte[] frame = TextFrames.of(out -> OutboundCodec.writeMessage(out, "room:1", 17, 42, 1700000000123L, from, data));
         assertThat(frame).isEqualTo(TextFrames.of(text.getBytes(StandardCharsets.UTF_8)));
         assertThat(decode(frame)).isEqualTo(text);
     }

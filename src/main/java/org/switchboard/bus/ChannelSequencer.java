@@ -1,4 +1,4 @@
-package org.switchboard.channel;
+package org.switchboard.bus;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,0 +1,122 @@
+package org.switchboard.hub;
+
+import jakarta.inject.Inject;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.annotation.WebListener;
+import org.switchboard.admin.HubMetrics;
+import org.switchboard.bus.MessageBus;
+import org.switchboard.bus.PublishLedger;
+import org.switchboard.cluster.LeaderLease;
+import org.switchboard.connection.ConnectionCap;
+import org.switchboard.connection.ConnectionRegistry;
+import org.switchboard.connection.HubExecutors;
+import org.switchboard.container.ContainerAdaptations;
+import org.switchboard.presence.PresenceJanitor;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one place that starts and stops the hub, in an order that matters (docs/architecture.md,
+ * "Start and stop"). A servlet context listener because both ends must run while the web
+ * application is alive: at start the WebSocket container must be adapted before the first client
+ * connects, and at stop every client must be told 1001 before the application's class loader goes
+ * away (by the time CDI destroys beans, it has; Tyrus itself would leave the sockets open).
+ */
+@WebListener
+public class HubLifecycle implements ServletContextListener {
+
+    private static final Logger LOG = Logger.getLogger(HubLifecycle.class.getName());
+    /** At stop: how long the connections' own leave events and this member's last publications may take. */
+    static final long DRAIN_MS = 2000;
+
+    @Inject
+    ContainerAdaptations adaptations;
+    @Inject
+    HubExecutors executors;
+    @Inject
+    HubMetrics metrics;
+    @Inject
+    ConnectionCap cap;
+    @Inject
+    MessageBus bus;
+    @Inject
+    DeliveryPipeline pipeline;
+    @Inject
+    PublishLedger ledger;
+    @Inject
+    LeaderLease lease;
+    @Inject
+    PresenceJanitor janitor;
+    @Inject
+    Heartbeat heartbeat;
+    @Inject
+    ConnectionRegistry registry;
+
+    private ScheduledFuture<?> watchdog;
+    private boolean started;
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        // 1. container adaptations first: the WebSocket container hands its executor to every session it creates
+        metrics.adaptations(adaptations.start(event.getServletContext(), executors.named("switchboard-tyrus-idle")));
+        // 2. threads: the scheduler, and writer threads as the adaptations made them
+        executors.start(adaptations.writerThreads());
+        // 3. the connection cap, decided and logged now rather than at the first handshake
+        cap.cap();
+        // 4. the bus, handing every batch to the delivery pipeline; the watchdog answers what it cannot confirm
+        pipeline.start();
+        bus.start(pipeline);
+        watchdog = executors.scheduler().scheduleWithFixedDelay(bus::expireOverdue, 250, 250, TimeUnit.MILLISECONDS);
+        // 5. the sequencer lease (alone: this member numbers at once)
+        lease.start();
+        // 6. presence clean-up, which publishes leave events: only now that the bus runs
+        janitor.start();
+        // 7. heartbeat
+        heartbeat.start();
+        started = true;
+        LOG.info("Switchboard started");
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        if (!started) {
+            return; // the deployment failed before the hub started: there is nobody to tell
+        }
+        // 1. every client is told 1001; their closes announce their leave events
+        registry.goingAway();
+        heartbeat.stop();
+        janitor.stop();
+        try {
+            // 2. let those leave events (and publications in flight) come back before the bus goes
+            registry.awaitEmpty(DRAIN_MS);
+            awaitLedgerDrained(DRAIN_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // 3. another member takes the lease at once
+        lease.release();
+        // 4. the bus's threads; what is still unanswered is answered as failed
+        watchdog.cancel(false);
+        bus.stop();
+        // 5. the hub's threads, then the adaptations' own
+        executors.stop();
+        adaptations.stop();
+        started = false;
+        LOG.info("Switchboard stopped");
+    }
+
+    private void awaitLedgerDrained(long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (ledger.awaiting() > 0 && System.nanoTime() < deadline) {
+            // the echoes arrive on the bus's own thread; nothing to wait on but time
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        if (ledger.awaiting() > 0) {
+            LOG.log(Level.INFO, () -> ledger.awaiting() + " publications unconfirmed at stop");
+        }
+    }
+}

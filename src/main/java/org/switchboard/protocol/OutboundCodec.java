@@ -1,0 +1,93 @@
+package org.switchboard.protocol;
+
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every server-to-client envelope, as the complete WebSocket frame a connection queues
+ * ({@link TextFrames}): the one place that knows what the server says on the wire (see
+ * docs/protocol.md). The two frames on the per-message path — {@code message}, encoded once per
+ * publication for all its recipients, and the {@code ok} reply — are written by hand as UTF-8
+ * straight into the frame ({@link JsonUtf8}); the others go through JSON-B. No JSON-P call on the
+ * hot path: each static {@code jakarta.json.Json} call looks its provider up again, and on Payara
+ * that lookup is a class-path scan. A unit test keeps the hand-written frames equal to what JSON-B
+ * would produce for the same {@link ServerFrame}.
+ */
+public final class OutboundCodec {
+
+    private static final Jsonb JSONB = JsonbBuilder.create();
+    private static final Map<String, Object> OK = Map.of("ok", true);
+
+    private OutboundCodec() {
+    }
+
+    /** A publication as delivered to subscribers; {@code dataJson} is JSON text without line breaks. */
+    public static byte[] message(String channel, long epoch, long seq, long ts, Member from, String dataJson) {
+        return TextFrames.of(out -> writeMessage(out, channel, epoch, seq, ts, from, dataJson));
+    }
+
+    /** The successful {@code reply} to request {@code id} (null when the request had none). */
+    public static byte[] ok(String id) {
+        return TextFrames.of(out -> writeOk(out, id));
+    }
+
+    public static byte[] error(String id, ErrorCode code, String message) {
+        return frame(ServerFrame.of("reply", id, null,
+                Map.of("ok", false, "error", Map.of("code", code.wire(), "message", message))));
+    }
+
+    public static byte[] pong(String id) {
+        return frame(ServerFrame.of("pong", id, null, null));
+    }
+
+    public static byte[] presence(String id, String channel, List<Member> members) {
+        return frame(ServerFrame.of("presence", id, channel, Map.of("members", members)));
+    }
+
+    public static byte[] join(String channel, Member member) {
+        return frame(ServerFrame.of("join", null, channel, member));
+    }
+
+    public static byte[] leave(String channel, Member member) {
+        return frame(ServerFrame.of("leave", null, channel, member));
+    }
+
+    public static byte[] welcome(Welcome welcome) {
+        return frame(ServerFrame.of("welcome", null, null, welcome));
+    }
+
+    /** The JSON-B encoding of an envelope, as text (for tests and the frames above). */
+    static String json(ServerFrame frame) {
+        return JSONB.toJson(frame);
+    }
+
+    private static byte[] frame(ServerFrame frame) {
+        return TextFrames.of(json(frame));
+    }
+
+    static void writeMessage(JsonUtf8 out, String channel, long epoch, long seq, long ts, Member from, String dataJson) {
+        out.ascii("{\"type\":\"message\",\"channel\":").quoted(channel)
+                .ascii(",\"epoch\":").number(epoch)
+                .ascii(",\"seq\":").number(seq)
+                .ascii(",\"ts\":").number(ts)
+                .ascii(",\"from\":{\"connection\":").quoted(from.connection())
+                .ascii(",\"name\":").quoted(from.name())
+                .ascii("},\"data\":").raw(dataJson).ascii("}");
+    }
+
+    static void writeOk(JsonUtf8 out, String id) {
+        if (id == null) {
+            out.ascii("{\"type\":\"reply\",\"data\":{\"ok\":true}}");
+        } else {
+            out.ascii("{\"type\":\"reply\",\"id\":").quoted(id).ascii(",\"data\":{\"ok\":true}}");
+        }
+    }
+
+    /** What JSON-B gives for the {@code ok} reply (for the test that keeps {@link #writeOk} equal to it). */
+    static ServerFrame okFrame(String id) {
+        return ServerFrame.of("reply", id, null, OK);
+    }
+}
