@@ -32,7 +32,7 @@ public class ContainerAdaptations {
     public static final String SHARED_ENDPOINT = SharedEndpointConfigurator.NAME;
 
     /** Every adaptation, in the order of the report. */
-    public static final List<String> NAMES = List.of(IDLE_TIMEOUT, FRAME_WRITER, HANDSHAKE_RELEASE, REQUEST_TRIM,
+    public static final List<String> NAMES = List.of(IDLE_TIMEOUT, FRAME_WRITER, REQUEST_TRIM, HANDSHAKE_RELEASE,
             WRITER_THREADS, DIRECT_BEANS, SHARED_ENDPOINT);
 
     private static final Logger LOG = Logger.getLogger(ContainerAdaptations.class.getName());
