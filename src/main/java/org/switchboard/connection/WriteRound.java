@@ -8,7 +8,8 @@ import java.util.concurrent.RejectedExecutionException;
  * The send queues one delivery round woke up, whose writes start together when the round ends.
  * <p>
  * Started one by one, every idle queue that a message reaches costs a task on the writer pool and
- * usually a thread wake-up: in the rooms benchmark two per message, 20,000 a second. A round —
+ * usually a thread wake-up, two per message in the rooms benchmark (docs/benchmarks-history.md,
+ * round 5). A round —
  * one batch from the topic, with the {@code ok} replies it confirms — instead hands its queues to
  * the pool in at most one task per writer thread. It also lets a publisher's echo and its
  * {@code ok} go out in one frame when the publisher is subscribed to the channel: the reply is

@@ -12,7 +12,7 @@ import java.util.logging.Logger;
  * connection. Grizzly recycles a request's objects when the request ends; an upgraded request ends
  * only when its connection closes, so every idle WebSocket connection kept the parsed request and
  * response headers (a {@code MimeHeaderField} of four chunk objects per header name and value)
- * and two 1,024-character scratch buffers of the query-string decoder — over a third of what
+ * and two 1,024-character scratch buffers of the query-string decoder — a large share of what
  * Payara holds per connection (docs/benchmarks-history.md, round 4).
  * <p>
  * By the time the endpoint's {@code onOpen} runs the handshake response has been flushed and every

@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Serves every connection with one CDI-managed endpoint instance. The endpoint keeps no state of
  * its own (a connection's state lives in the hub), and Payara otherwise creates and injects a new
- * endpoint per connection and keeps the injection metadata alive with it (about 1.3 KB of heap per
- * idle connection). Tyrus gets the instance itself, not its client proxy ({@link DirectBeans}).
+ * endpoint per connection and keeps the injection metadata alive with it, for as long as the
+ * connection lives (docs/benchmarks-history.md, round 1). Tyrus gets the instance itself, not its client proxy ({@link DirectBeans}).
  * Off (adaptation {@value #NAME}), Tyrus creates endpoints its own way.
  */
 public class SharedEndpointConfigurator extends ServerEndpointConfig.Configurator {

@@ -24,7 +24,7 @@ public class InboundDecoder implements Decoder.Text<Inbound> {
 
     /**
      * Looked up once: every static {@code jakarta.json.Json} call looks the provider up again,
-     * which on Payara is a class-path scan (over half the server's CPU under load).
+     * which on Payara is a class-path scan (docs/benchmarks-history.md, run 1).
      */
     private static final JsonProvider JSON = JsonProvider.provider();
 
