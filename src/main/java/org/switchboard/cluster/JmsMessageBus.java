@@ -27,7 +27,7 @@ public class JmsMessageBus implements MessageBus {
     @Inject
     HubExecutors executors;
     @Inject
-    LeaderLease lease;
+    SequencerLease lease;
     @Inject
     PublishLedger ledger;
 
@@ -43,7 +43,7 @@ public class JmsMessageBus implements MessageBus {
         if (sender != null) {
             return;
         }
-        sequencer = new Sequencer(resources::connectionFactory, resources::ingress, resources::topic, lease::isLeader,
+        sequencer = new Sequencer(resources::connectionFactory, resources::ingress, resources::topic, lease::isHeld,
                 executors::newThread, settings.publishQueue(), settings.publishTimeoutMs());
         sender = new IngressSender(settings.publishQueue(), ledger, resources::connectionFactory, resources::ingress);
         router = new PublicationRouter(ledger, sequencer, sender::offer);

@@ -43,7 +43,7 @@ final class Sequencer implements Runnable, LocalSequencing {
     private final Supplier<ConnectionFactory> factory;
     private final Supplier<Queue> ingress;
     private final Supplier<Topic> topic;
-    private final BooleanSupplier leader;
+    private final BooleanSupplier holdsLease;
     private final BiFunction<String, Runnable, Thread> threads;
     private final long staleAfterMs;
     private final BlockingQueue<HubEvent> inbox;
@@ -51,12 +51,12 @@ final class Sequencer implements Runnable, LocalSequencing {
     private volatile boolean running = true;
     private volatile boolean active;
 
-    Sequencer(Supplier<ConnectionFactory> factory, Supplier<Queue> ingress, Supplier<Topic> topic, BooleanSupplier leader,
+    Sequencer(Supplier<ConnectionFactory> factory, Supplier<Queue> ingress, Supplier<Topic> topic, BooleanSupplier holdsLease,
               BiFunction<String, Runnable, Thread> threads, int inboxCapacity, long staleAfterMs) {
         this.factory = factory;
         this.ingress = ingress;
         this.topic = topic;
-        this.leader = leader;
+        this.holdsLease = holdsLease;
         this.threads = threads;
         this.inbox = new ArrayBlockingQueue<>(inboxCapacity);
         this.staleAfterMs = staleAfterMs;
@@ -79,7 +79,7 @@ final class Sequencer implements Runnable, LocalSequencing {
     @Override
     public void run() {
         while (running) {
-            if (!leader.getAsBoolean()) {
+            if (!holdsLease.getAsBoolean()) {
                 if (!pause(200)) {
                     return;
                 }
@@ -114,7 +114,7 @@ final class Sequencer implements Runnable, LocalSequencing {
         backoff.reset();
         EventCodec.Batch batch = new EventCodec.Batch();
         try {
-            while (running && leader.getAsBoolean() && !reader.failed) {
+            while (running && holdsLease.getAsBoolean() && !reader.failed) {
                 HubEvent first = inbox.poll(250, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;

@@ -7,7 +7,7 @@ import jakarta.servlet.annotation.WebListener;
 import org.switchboard.admin.HubMetrics;
 import org.switchboard.bus.MessageBus;
 import org.switchboard.bus.PublishLedger;
-import org.switchboard.cluster.LeaderLease;
+import org.switchboard.cluster.SequencerLease;
 import org.switchboard.connection.ConnectionCap;
 import org.switchboard.connection.ConnectionRegistry;
 import org.switchboard.connection.HubExecutors;
@@ -48,7 +48,7 @@ public class HubLifecycle implements ServletContextListener {
     @Inject
     PublishLedger ledger;
     @Inject
-    LeaderLease lease;
+    SequencerLease lease;
     @Inject
     PresenceJanitor janitor;
     @Inject

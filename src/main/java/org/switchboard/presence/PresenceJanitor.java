@@ -5,7 +5,7 @@ import jakarta.inject.Inject;
 import org.switchboard.cluster.Grid;
 import org.switchboard.bus.HubEvent;
 import org.switchboard.bus.MessageBus;
-import org.switchboard.cluster.LeaderLease;
+import org.switchboard.cluster.SequencerLease;
 import org.switchboard.connection.HubExecutors;
 
 import java.util.List;
@@ -31,7 +31,7 @@ public class PresenceJanitor {
     @Inject
     GridPresenceRegistry registry;
     @Inject
-    LeaderLease lease;
+    SequencerLease lease;
     @Inject
     MessageBus bus;
     @Inject
@@ -55,7 +55,7 @@ public class PresenceJanitor {
     }
 
     void sweep() {
-        if (lease.isLeader()) {
+        if (lease.isHeld()) {
             clean(null);
         }
     }

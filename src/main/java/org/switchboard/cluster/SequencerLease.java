@@ -13,12 +13,13 @@ import java.util.logging.Logger;
 /**
  * Elects the one member that numbers messages: a grid entry with a time-to-live that its holder
  * renews every second. When the holder dies the entry expires within {@link #TTL_SECONDS} and
- * another member takes over. Alone (no grid), this member always leads.
+ * another member takes over. Alone (no grid), this member always holds it. The grid map keeps its
+ * old name, {@value #MAP}, so members of different builds never hold two leases at once.
  */
 @ApplicationScoped
-public class LeaderLease {
+public class SequencerLease {
 
-    private static final Logger LOG = Logger.getLogger(LeaderLease.class.getName());
+    private static final Logger LOG = Logger.getLogger(SequencerLease.class.getName());
     static final String MAP = "switchboard.leader";
     static final String KEY = "sequencer";
     static final long TTL_SECONDS = 5;
@@ -28,19 +29,19 @@ public class LeaderLease {
     @Inject
     HubExecutors executors;
 
-    private volatile boolean leader;
+    private volatile boolean held;
     private ScheduledFuture<?> renewal;
 
     public void start() {
         if (grid.hazelcast().isEmpty()) {
-            leader = true;
+            held = true;
             return;
         }
         renewal = executors.scheduler().scheduleWithFixedDelay(this::renew, 0, 1, TimeUnit.SECONDS);
     }
 
-    public boolean isLeader() {
-        return leader;
+    public boolean isHeld() {
+        return held;
     }
 
     void renew() {
@@ -52,13 +53,13 @@ public class LeaderLease {
             if (mine && holder != null) {
                 map.setTtl(KEY, TTL_SECONDS, TimeUnit.SECONDS);
             }
-            if (mine != leader) {
+            if (mine != held) {
                 LOG.info(mine ? "this member now numbers messages (sequencer)" : "another member numbers messages now");
             }
-            leader = mine;
+            held = mine;
         } catch (RuntimeException e) {
-            leader = false;
-            LOG.log(Level.WARNING, "leader lease renewal failed", e);
+            held = false;
+            LOG.log(Level.WARNING, "sequencer lease renewal failed", e);
         }
     }
 
@@ -67,7 +68,7 @@ public class LeaderLease {
         if (renewal != null) {
             renewal.cancel(false);
         }
-        leader = false;
+        held = false;
         grid.hazelcast().ifPresent(hz -> {
             try {
                 hz.<String, String>getMap(MAP).remove(KEY, grid.deploymentId());
