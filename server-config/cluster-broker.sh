@@ -17,23 +17,19 @@
 # Ports: portmapper BROKER_PORT, jms service +1, admin service +2, JMX RMI connector +3,
 # all bound to 127.0.0.1 (imq.hostname); no other broker service is active.
 set -uo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PAYARA_HOME="${PAYARA_HOME:-$ROOT/target/payara6}"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+PAYARA_HOME="${PAYARA_HOME:-$SB_DEFAULT_PAYARA_HOME}"
 PAYARA_HOME="$(cd "$PAYARA_HOME" 2>/dev/null && pwd || echo "$PAYARA_HOME")"
-CLUSTER_DIR="${CLUSTER_DIR:-$(dirname "$PAYARA_HOME")/switchboard-cluster}"
-BROKER_NAME="${BROKER_NAME:-sbbroker}"
-BROKER_PORT="${BROKER_PORT:-27676}"
+CLUSTER_DIR="$(sb_cluster_dir "$PAYARA_HOME")"
+BROKER_NAME="${BROKER_NAME:-$SB_BROKER_NAME}"
+BROKER_PORT="${BROKER_PORT:-$SB_BROKER_PORT}"
 STOP_TIMEOUT="${STOP_TIMEOUT:-30}"
 START_TIMEOUT="${START_TIMEOUT:-60}"
 VARHOME="$CLUSTER_DIR/broker"
 PIDFILE="$CLUSTER_DIR/broker.pid"            # the broker JVM
 LAUNCHER_PIDFILE="$CLUSTER_DIR/broker-launcher.pid"  # the imqbrokerd shell wrapper
 LOGFILE="$VARHOME/instances/$BROKER_NAME/log/log.txt"
-
-log() { printf '[cluster-broker] %s\n' "$*"; }
-
-pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
-read_pid() { [[ -f "$1" ]] && tr -dc '0-9' <"$1"; }
 
 running_pid() {
   local pid
@@ -42,12 +38,10 @@ running_pid() {
   return 1
 }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 start() {
   local pid launcher deadline log_lines
   if pid="$(running_pid)"; then
-    log "broker $BROKER_NAME already running (pid $pid, 127.0.0.1:$BROKER_PORT)"
+    log "broker $BROKER_NAME already running (pid $pid, $SB_LOOPBACK:$BROKER_PORT)"
     return 0
   fi
   [[ -x "$PAYARA_HOME/mq/bin/imqbrokerd" ]] || { log "no $PAYARA_HOME/mq/bin/imqbrokerd" >&2; return 1; }
@@ -57,20 +51,20 @@ start() {
   fi
   mkdir -p "$VARHOME"
   log_lines="$( { wc -l <"$LOGFILE"; } 2>/dev/null || echo 0)"
-  log "starting broker $BROKER_NAME on 127.0.0.1:$BROKER_PORT (var dir $VARHOME)"
+  log "starting broker $BROKER_NAME on $SB_LOOPBACK:$BROKER_PORT (var dir $VARHOME)"
   # setsid + nohup: the broker outlives the calling shell/Maven and gets no terminal signals.
   # -Dimq.hostname binds portmapper, jms and admin services and the JMX connector to 127.0.0.1.
   setsid nohup "$PAYARA_HOME/mq/bin/imqbrokerd" \
       -varhome "$VARHOME" -name "$BROKER_NAME" -port "$BROKER_PORT" -silent \
       -vmargs "-Xms64m -Xmx256m" \
-      -Dimq.hostname=127.0.0.1 \
-      -Dimq.portmapper.hostname=127.0.0.1 \
+      -Dimq.hostname="$SB_LOOPBACK" \
+      -Dimq.portmapper.hostname="$SB_LOOPBACK" \
       -Dimq.service.activelist=jms,admin \
       -Dimq.jms.tcp.port=$((BROKER_PORT + 1)) \
       -Dimq.admin.tcp.port=$((BROKER_PORT + 2)) \
       -Dimq.jmx.connector.activelist=jmxrmi \
       -Dimq.jmx.connector.jmxrmi.port=$((BROKER_PORT + 3)) \
-      -Dimq.jmx.hostname=127.0.0.1 \
+      -Dimq.jmx.hostname="$SB_LOOPBACK" \
       </dev/null >"$CLUSTER_DIR/broker-console.log" 2>&1 &
   launcher=$!
   echo "$launcher" >"$LAUNCHER_PIDFILE"
@@ -107,15 +101,8 @@ stop() {
     rm -f "$PIDFILE" "$LAUNCHER_PIDFILE"
     return 0
   fi
-  log "stopping broker $BROKER_NAME (pid $pid, SIG$sig)"
-  kill "-$sig" "$pid" 2>/dev/null
-  deadline=$((SECONDS + STOP_TIMEOUT))
-  while pid_alive "$pid" && (( SECONDS < deadline )); do sleep 0.3; done
-  if pid_alive "$pid"; then
-    log "broker still running after ${STOP_TIMEOUT}s; SIGKILL"
-    kill -KILL "$pid" 2>/dev/null
-    sleep 1
-  fi
+  # SIGsig, SIGKILL if still running after STOP_TIMEOUT
+  stop_pid "$pid" "broker $BROKER_NAME" "$STOP_TIMEOUT" "$sig"
   # the wrapper exits with the JVM; wait for it briefly so nothing is left behind
   deadline=$((SECONDS + 5))
   while pid_alive "$launcher" && (( SECONDS < deadline )); do sleep 0.2; done
@@ -128,7 +115,7 @@ stop() {
 status() {
   local pid
   if pid="$(running_pid)"; then
-    log "running (pid $pid, 127.0.0.1:$BROKER_PORT, var dir $VARHOME)"
+    log "running (pid $pid, $SB_LOOPBACK:$BROKER_PORT, var dir $VARHOME)"
     return 0
   fi
   log "stopped"

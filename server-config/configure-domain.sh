@@ -8,7 +8,7 @@
 #   ASADMIN       asadmin executable (default: $PAYARA_HOME/bin/asadmin, else asadmin from PATH)
 #   ASADMIN_OPTS  asadmin connection options, word-split, e.g. "--port 4848 --user admin --passwordfile /path/pw"
 #   TARGET        target for resources and JVM options (default: server)
-#   JVM_TARGET    target for the JVM option if not TARGET (a deployment group takes no JVM options:
+#   JVM_TARGET    target for the JVM options if not TARGET (a deployment group takes no JVM options:
 #                 pass its config, e.g. TARGET=switchboard-dg JVM_TARGET=sb-config)
 #   CONFIG        configuration for the fault tolerance settings, the TCP transport and the HTTP listener (default: server-config)
 #   RESTART       if "true", restart the domain at the end (restart-domain) so the changes take effect
@@ -22,33 +22,35 @@
 #                             deploy with "Lookup failed for 'java:comp/DefaultManagedScheduledExecutorService'".
 #                   none    : leave the default managed scheduled executor service as shipped
 #
-# Idempotent: existing resources are left as they are; it can be run again after a partial failure.
-# Some changes (executor services, JVM option) only take effect after a domain restart.
+# JVM options (lib.sh's policy, on JVM_TARGET): -Dhazelcast.socket.bind.any=false and the GC settings
+# of every Switchboard domain: -XX:TargetSurvivorRatio=20 added, Payara's default -XX:NewRatio=2
+# removed. Left alone and printed: the heap (-Xmx/-Xms) and options already set to another value,
+# e.g. -XX:TargetSurvivorRatio=30 (see "JVM options" below).
+#
+# Idempotent: existing resources and options are left as they are; it can be run again after a
+# partial failure. Some changes (executor services, JVM options) only take effect after a domain restart.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [[ -z "${ASADMIN:-}" ]]; then
   if [[ -n "${PAYARA_HOME:-}" ]]; then ASADMIN="$PAYARA_HOME/bin/asadmin"; else ASADMIN=asadmin; fi
 fi
 ASADMIN_OPTS="${ASADMIN_OPTS:-}"
+read -ra asadmin_opts <<<"$ASADMIN_OPTS"   # word-split on purpose
+ASA=("$ASADMIN" "${asadmin_opts[@]}")      # used by asa() (lib.sh)
 TARGET="${TARGET:-server}"
 CONFIG="${CONFIG:-server-config}"
 JVM_TARGET="${JVM_TARGET:-$TARGET}"
 
 CF_JNDI="jms/switchboard/ConnectionFactory"
 TOPIC_JNDI="jms/switchboard/Messages"
-TOPIC_PHYSICAL="SwitchboardMessages"
+TOPIC_PHYSICAL="$SB_TOPIC_PHYSICAL"
 QUEUE_JNDI="jms/switchboard/Ingress"
-QUEUE_PHYSICAL="SwitchboardIngress"
+QUEUE_PHYSICAL="$SB_QUEUE_PHYSICAL"
 FT_EXECUTOR="concurrent/switchboard/FaultToleranceExecutor"
 FT_SCHEDULER="concurrent/switchboard/FaultToleranceScheduler"
 DEFAULT_MSES="concurrent/__defaultManagedScheduledExecutorService"
-HZ_JVM_OPTION="-Dhazelcast.socket.bind.any=false"
-
-log() { printf '[configure-domain] %s\n' "$*"; }
-# shellcheck disable=SC2086  # ASADMIN_OPTS is word-split on purpose
-asa() { "$ASADMIN" $ASADMIN_OPTS "$@"; }
-# lists are compared line by line, exactly
-has_line() { grep -qxF -- "$1"; }
 
 if ! asa version >/dev/null 2>&1; then
   log "cannot reach the domain with: $ASADMIN $ASADMIN_OPTS (is it running?)" >&2
@@ -141,13 +143,18 @@ case "${TYRUS_FIX:-context}" in
     log "unknown TYRUS_FIX=${TYRUS_FIX} (context|disable|none)" >&2; exit 2 ;;
 esac
 
-# --- Hazelcast: no wildcard bind -------------------------------------------------
-if asa list-jvm-options --target "$JVM_TARGET" 2>/dev/null | has_line "$HZ_JVM_OPTION"; then
-  log "JVM option $HZ_JVM_OPTION exists"
-else
-  log "adding JVM option $HZ_JVM_OPTION"
-  asa create-jvm-options --target "$JVM_TARGET" -- "$HZ_JVM_OPTION"
-fi
+# --- JVM options: Hazelcast bind, GC policy -------------------------------------------
+# The same policy as the demo, test and cluster domains (lib.sh): -Dhazelcast.socket.bind.any=false,
+# -XX:TargetSurvivorRatio=20 added and Payara's shipped -XX:NewRatio=2 removed (G1 then sizes the
+# young generation itself; see docs/operations.md, "Sizing a member").
+# Deliberately left alone, and printed:
+#   * the heap (-Xmx/-Xms): this is the admin's own domain, sized for its host and for whatever else
+#     it runs; -Xms = -Xmx would also keep the whole -Xmx committed (G1 does not shrink the heap
+#     below -Xms), a memory decision for that host. The scripts that create a domain, and so own
+#     its size, set -Xms = -Xmx (HEAP, MEMBER_HEAP).
+#   * an option already set to another value (e.g. -XX:TargetSurvivorRatio=30, or a NewRatio other
+#     than Payara's default 2): that is a decision someone made for this domain.
+sb_jvm_policy_apply "$JVM_TARGET" ""
 
 # --- Bounded per-connection write buffering ---------------------------------------
 # Grizzly lets each connection queue 4 x the socket send buffer before a write reports

@@ -24,13 +24,15 @@
 #   MEMBER_HEAP (default 512m), DAS_HEAP (default 512m), JMS_RECONNECT_INTERVAL (s, default 2),
 #   JMS_RECONNECT_ATTEMPTS (default 3).
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+SB_LOG_TIME=true
 
 usage() { echo "usage: $0 <payara-home> [war] [members]" >&2; exit 2; }
 [[ $# -ge 1 && $# -le 3 ]] || usage
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+SCRIPT_DIR="$SB_SCRIPT_DIR"
 PAYARA_HOME="$(cd "$1" && pwd)"
-WAR="${WAR:-$ROOT/target/switchboard.war}"
+WAR="${WAR:-$SB_DEFAULT_WAR}"
 MEMBERS="${MEMBERS:-2}"
 for arg in "${@:2}"; do
   if [[ "$arg" =~ ^[0-9]+$ ]]; then MEMBERS="$arg"; else WAR="$arg"; fi
@@ -40,14 +42,15 @@ done
 WAR="$(cd "$(dirname "$WAR")" && pwd)/$(basename "$WAR")"
 
 export PAYARA_HOME
-export CLUSTER_DIR="${CLUSTER_DIR:-$(dirname "$PAYARA_HOME")/switchboard-cluster}"
-export BROKER_NAME=sbbroker BROKER_PORT=27676
-DOMAIN=switchboard-cluster
-PORTBASE=30000
-ADMIN_PORT=30048
-DG=switchboard-dg
-CFG=sb-config
-NODE="localhost-$DOMAIN"      # the DAS's own CONFIG node, created with the domain
+CLUSTER_DIR="$(sb_cluster_dir "$PAYARA_HOME")"
+export CLUSTER_DIR
+export BROKER_NAME="$SB_BROKER_NAME" BROKER_PORT="$SB_BROKER_PORT"
+DOMAIN="$SB_CLUSTER_DOMAIN"
+PORTBASE="$SB_CLUSTER_PORTBASE"
+ADMIN_PORT="$SB_CLUSTER_ADMIN_PORT"
+DG="$SB_CLUSTER_DG"
+CFG="$SB_CLUSTER_CONFIG"
+NODE="$SB_CLUSTER_NODE"      # the DAS's own CONFIG node, created with the domain
 READY_TIMEOUT="${READY_TIMEOUT:-300}"
 HZ_HEARTBEAT="${HZ_HEARTBEAT:-1}"
 HZ_MAX_NO_HEARTBEAT="${HZ_MAX_NO_HEARTBEAT:-8}"
@@ -57,15 +60,11 @@ MEMBER_HEAP="${MEMBER_HEAP:-512m}"
 JMS_RECONNECT_INTERVAL="${JMS_RECONNECT_INTERVAL:-2}"
 JMS_RECONNECT_ATTEMPTS="${JMS_RECONNECT_ATTEMPTS:-3}"
 ASADMIN="$PAYARA_HOME/bin/asadmin"
-ASA=("$ASADMIN" --host 127.0.0.1 --port "$ADMIN_PORT")
+ASA=("$ASADMIN" --host "$SB_LOOPBACK" --port "$ADMIN_PORT")
 STATE="$CLUSTER_DIR/cluster.env"
 # Hazelcast failure detection (every data grid member, the DAS included: the master removes members).
 # Hazelcast reads these system properties when Payara's programmatic config does not set them.
 HZ_OPTS="-Dhazelcast.heartbeat.interval.seconds=$HZ_HEARTBEAT -Dhazelcast.max.no.heartbeat.seconds=$HZ_MAX_NO_HEARTBEAT"
-
-log() { printf '[create-local-cluster] %s %s\n' "$(date +%T)" "$*"; }
-member() { echo "sb-member$1"; }
-http_port() { echo $((30000 + $1 * 1000 + 80)); }
 T0=$SECONDS
 
 # --- 0. remove a previous cluster ---------------------------------------------------
@@ -75,8 +74,8 @@ if [[ -f "$STATE" || -d "$PAYARA_HOME/glassfish/domains/$DOMAIN" || -f "$CLUSTER
 fi
 rm -rf "$PAYARA_HOME/glassfish/nodes/$NODE" "$CLUSTER_DIR"
 mkdir -p "$CLUSTER_DIR"
-for p in $ADMIN_PORT 30080 27676; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+for p in "$ADMIN_PORT" $((PORTBASE + 80)) "$BROKER_PORT"; do
+  if port_open "$p"; then
     log "port $p is in use by another process; cannot create the cluster" >&2; exit 1
   fi
 done
@@ -91,12 +90,12 @@ trap 'on_error $LINENO' ERR
 "$SCRIPT_DIR/cluster-broker.sh" start
 # physical destinations, created up front (OpenMQ would auto-create them, with auto-create defaults)
 printf 'imq.imqcmd.password=admin\n' >"$CLUSTER_DIR/imqcmd.pass"
-for d in "t SwitchboardMessages" "q SwitchboardIngress"; do
-  set -- $d
-  "$PAYARA_HOME/mq/bin/imqcmd" create dst -t "$1" -n "$2" -b "127.0.0.1:$BROKER_PORT" \
+for d in "t $SB_TOPIC_PHYSICAL" "q $SB_QUEUE_PHYSICAL"; do
+  read -r dst_type dst_name <<<"$d"
+  "$PAYARA_HOME/mq/bin/imqcmd" create dst -t "$dst_type" -n "$dst_name" -b "$SB_LOOPBACK:$BROKER_PORT" \
       -u admin -passfile "$CLUSTER_DIR/imqcmd.pass" -f -s
 done
-log "broker destinations: topic SwitchboardMessages, queue SwitchboardIngress"
+log "broker destinations: topic $SB_TOPIC_PHYSICAL, queue $SB_QUEUE_PHYSICAL"
 
 # --- 2. DAS: loopback-only domain (create-local-domain.sh), heartbeat options, started ----
 log "creating DAS domain $DOMAIN (portbase $PORTBASE)"
@@ -111,8 +110,8 @@ log "starting DAS"
 # so every instance ended up alone in its own grid (DG Size: 1).
 # Members: DAS 127.0.0.1:30049, instance i 127.0.0.1:3i049 (system property HZ_LISTENER_PORT,
 # which default-config's config-specific-data-grid-start-port refers to).
-hz_members="127.0.0.1:$((PORTBASE + 49))"
-for i in $(seq 1 "$MEMBERS"); do hz_members+=",127.0.0.1:$((30000 + i * 1000 + 49))"; done
+hz_members="$SB_LOOPBACK:$((PORTBASE + 49))"
+for i in $(seq 1 "$MEMBERS"); do hz_members+=",$SB_LOOPBACK:$(sb_member_hz_port "$i")"; done
 log "data grid: tcpip discovery, members $hz_members"
 "${ASA[@]}" set-hazelcast-configuration --dynamic=true --clustermode tcpip --tcpipmembers "$hz_members"
 
@@ -120,26 +119,21 @@ log "data grid: tcpip discovery, members $hz_members"
 log "creating config $CFG (copy of default-config), loopback listeners, REMOTE JMS"
 "${ASA[@]}" copy-config default-config "$CFG"
 c="configs.config.$CFG"
+mapfile -t loopback_attributes < <(sb_loopback_attributes "$CFG")
 "${ASA[@]}" set \
-  "$c.network-config.network-listeners.network-listener.http-listener-1.address=127.0.0.1" \
-  "$c.network-config.network-listeners.network-listener.http-listener-2.address=127.0.0.1" \
-  "$c.network-config.network-listeners.network-listener.admin-listener.address=127.0.0.1" \
-  "$c.iiop-service.iiop-listener.orb-listener-1.address=127.0.0.1" \
-  "$c.iiop-service.iiop-listener.SSL.address=127.0.0.1" \
-  "$c.iiop-service.iiop-listener.SSL_MUTUALAUTH.address=127.0.0.1" \
-  "$c.admin-service.jmx-connector.system.address=127.0.0.1" \
+  "${loopback_attributes[@]}" \
   "$c.jms-service.type=REMOTE" \
-  "$c.jms-service.jms-host.default_JMS_host.host=127.0.0.1" \
+  "$c.jms-service.jms-host.default_JMS_host.host=$SB_LOOPBACK" \
   "$c.jms-service.jms-host.default_JMS_host.port=$BROKER_PORT" \
   "$c.jms-service.reconnect-interval-in-seconds=$JMS_RECONNECT_INTERVAL" \
   "$c.jms-service.reconnect-attempts=$JMS_RECONNECT_ATTEMPTS" \
   "$c.jms-service.addresslist-iterations=1" \
   >/dev/null
 log "JVM options of $CFG: -Xms/-Xmx$MEMBER_HEAP, G1's own young sizing, survivor target 20%, Hazelcast bind/heartbeat"
-"${ASA[@]}" delete-jvm-options --target "$CFG" -- "-Xmx512m" >/dev/null 2>&1 || true
-"${ASA[@]}" delete-jvm-options --target "$CFG" -- "-XX\:NewRatio=2" >/dev/null 2>&1 || true
-"${ASA[@]}" create-jvm-options --target "$CFG" -- \
-  "-Xmx$MEMBER_HEAP:-Xms$MEMBER_HEAP:-XX\:TargetSurvivorRatio=20:-Dhazelcast.socket.bind.any=false:${HZ_OPTS// /:}"
+# lib.sh's policy (sb-config is a copy of default-config, which create-local-domain.sh gave
+# -Xmx DAS_HEAP and no NewRatio): other -Xmx/-Xms replaced, the rest added; plus the heartbeat options
+read -ra hz_opts <<<"$HZ_OPTS"
+sb_jvm_policy_apply "$CFG" "$MEMBER_HEAP" "${hz_opts[@]}"
 
 # Payara logs com.hazelcast at WARNING only; membership changes (Members {size:..}, Removing Member)
 # are INFO messages of com.hazelcast.internal.cluster: log them on the DAS and the members
@@ -150,15 +144,15 @@ log "JVM options of $CFG: -Xms/-Xmx$MEMBER_HEAP, G1's own young sizing, survivor
 log "creating deployment group $DG with $MEMBERS instance(s)"
 "${ASA[@]}" create-deployment-group "$DG"
 for i in $(seq 1 "$MEMBERS"); do
-  "${ASA[@]}" create-instance --node "$NODE" --config "$CFG" --portbase $((30000 + i * 1000)) \
-      --checkports=true "$(member "$i")"
-  "${ASA[@]}" create-system-properties --target "$(member "$i")" "HZ_LISTENER_PORT=$((30000 + i * 1000 + 49))"
-  "${ASA[@]}" add-instance-to-deployment-group --instance "$(member "$i")" --deploymentgroup "$DG"
+  "${ASA[@]}" create-instance --node "$NODE" --config "$CFG" --portbase "$(sb_member_portbase "$i")" \
+      --checkports=true "$(sb_member_name "$i")"
+  "${ASA[@]}" create-system-properties --target "$(sb_member_name "$i")" "HZ_LISTENER_PORT=$(sb_member_hz_port "$i")"
+  "${ASA[@]}" add-instance-to-deployment-group --instance "$(sb_member_name "$i")" --deploymentgroup "$DG"
 done
 
 # --- 5. Switchboard resources, Tyrus fix, FT executors (configure-domain.sh) -------------
 log "applying configure-domain.sh to $DG / $CFG"
-ASADMIN="$ASADMIN" ASADMIN_OPTS="--host 127.0.0.1 --port $ADMIN_PORT" TARGET="$DG" JVM_TARGET="$CFG" CONFIG="$CFG" \
+ASADMIN="$ASADMIN" ASADMIN_OPTS="--host $SB_LOOPBACK --port $ADMIN_PORT" TARGET="$DG" JVM_TARGET="$CFG" CONFIG="$CFG" \
   "$SCRIPT_DIR/configure-domain.sh"
 
 # --- 6. deploy, start, wait ---------------------------------------------------------------
@@ -171,16 +165,13 @@ T_START=$SECONDS
 log "waiting up to ${READY_TIMEOUT}s for /health/ready on every member"
 deadline=$((SECONDS + READY_TIMEOUT))
 for i in $(seq 1 "$MEMBERS"); do
-  url="http://127.0.0.1:$(http_port "$i")/health/ready"
-  until [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url")" == 200 ]]; do
-    if (( SECONDS >= deadline )); then
-      log "$(member "$i") not ready within ${READY_TIMEOUT}s: $url" >&2
-      curl -s --max-time 5 "$url" >&2 || true
-      false
-    fi
-    sleep 1
-  done
-  log "$(member "$i") ready"
+  url="http://$SB_LOOPBACK:$(sb_member_http_port "$i")/health/ready"
+  if ! wait_http_ok "$url" "$deadline"; then
+    log "$(sb_member_name "$i") not ready within ${READY_TIMEOUT}s: $url" >&2
+    curl -s --max-time 5 "$url" >&2 || true
+    false
+  fi
+  log "$(sb_member_name "$i") ready"
 done
 log "instances started and ready in $((SECONDS - T_START))s"
 
@@ -199,10 +190,10 @@ log "instances started and ready in $((SECONDS - T_START))s"
   echo "BROKER_PIDFILE=$CLUSTER_DIR/broker.pid"
   echo "MEMBERS=$MEMBERS"
   for i in $(seq 1 "$MEMBERS"); do
-    pidfile="$PAYARA_HOME/glassfish/nodes/$NODE/$(member "$i")/config/pid"
-    echo "MEMBER${i}_NAME=$(member "$i")"
-    echo "MEMBER${i}_HTTP_PORT=$(http_port "$i")"
-    echo "MEMBER${i}_URL=http://127.0.0.1:$(http_port "$i")/switchboard/"
+    pidfile="$(sb_member_pidfile "$PAYARA_HOME" "$i")"
+    echo "MEMBER${i}_NAME=$(sb_member_name "$i")"
+    echo "MEMBER${i}_HTTP_PORT=$(sb_member_http_port "$i")"
+    echo "MEMBER${i}_URL=http://$SB_LOOPBACK:$(sb_member_http_port "$i")/switchboard/"
     echo "MEMBER${i}_PIDFILE=$pidfile"
     echo "MEMBER${i}_PID=$(tr -dc '0-9' <"$pidfile")"
   done
@@ -213,7 +204,7 @@ log "cluster ready in $((SECONDS - T0))s; state: $STATE"
 "${ASA[@]}" list-instances -l "$DG" || true
 echo
 urls=()
-for i in $(seq 1 "$MEMBERS"); do urls+=("http://127.0.0.1:$(http_port "$i")/switchboard/"); done
+for i in $(seq 1 "$MEMBERS"); do urls+=("http://$SB_LOOPBACK:$(sb_member_http_port "$i")/switchboard/"); done
 if (( MEMBERS == 2 )); then
   echo "Switchboard cluster demo: ${urls[0]} and ${urls[1]}"
 else

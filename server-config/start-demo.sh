@@ -6,27 +6,27 @@
 #   defaults: target/payara6 and target/switchboard.war (as prepared by ./mvnw -Pdemo package)
 # If the domain is already running, the WAR is just redeployed.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PAYARA_HOME="${1:-$ROOT/target/payara6}"
-WAR="${2:-$ROOT/target/switchboard.war}"
-DOMAIN=switchboard
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+PAYARA_HOME="${1:-$SB_DEFAULT_PAYARA_HOME}"
+WAR="${2:-$SB_DEFAULT_WAR}"
+DOMAIN="$SB_DEMO_DOMAIN"
 ASADMIN="$PAYARA_HOME/bin/asadmin"
 DOMAINS_DIR="$PAYARA_HOME/glassfish/domains"
 
-log() { printf '[start-demo] %s\n' "$*"; }
 [[ -x "$ASADMIN" ]] || { log "no Payara at $PAYARA_HOME (run ./mvnw -Pdemo package)" >&2; exit 1; }
 [[ -f "$WAR" ]] || { log "no WAR at $WAR (run ./mvnw package)" >&2; exit 1; }
 
-if "$ASADMIN" list-domains --domaindir "$DOMAINS_DIR" 2>/dev/null | grep -qE "^$DOMAIN running"; then
+if sb_domain_running "$ASADMIN" "$DOMAINS_DIR" "$DOMAIN"; then
   log "domain $DOMAIN is already running; redeploying"
 else
-  "$ROOT/server-config/create-local-domain.sh" "$PAYARA_HOME" "$DOMAIN" default
+  "$SB_SCRIPT_DIR/create-local-domain.sh" "$PAYARA_HOME" "$DOMAIN" default
   log "starting domain $DOMAIN"
   "$ASADMIN" start-domain --domaindir "$DOMAINS_DIR" "$DOMAIN"
 fi
 
 log "deploying $WAR"
-"$ASADMIN" --host 127.0.0.1 --port 4848 deploy --force=true --name switchboard --contextroot switchboard "$WAR"
+"$ASADMIN" --host "$SB_LOOPBACK" --port "$SB_DEMO_ADMIN_PORT" deploy --force=true --name switchboard --contextroot switchboard "$WAR"
 echo
-echo "Switchboard demo: http://127.0.0.1:8080/switchboard/"
+echo "Switchboard demo: http://$SB_LOOPBACK:$SB_DEMO_HTTP_PORT/switchboard/"
 echo "Stop it with: server-config/stop-demo.sh   (or ./mvnw -Pdemo-stop validate)"

@@ -2,37 +2,24 @@
 # Stops the local Switchboard cluster made by create-local-cluster.sh: instances, DAS, broker.
 # Idempotent: whatever is already down is skipped; always exits 0.
 #
-# Usage: server-config/stop-local-cluster.sh [payara-home]   (default: from the state file, else target/payara6)
+# Usage: server-config/stop-local-cluster.sh [payara-home]   (default: $PAYARA_HOME, else target/payara6)
 # Order: instances (stop-instance via the DAS for each live one; by PID, TERM then KILL, if the DAS
 # is down or an instance does not stop), DAS (stop-domain; by PID if that fails), broker (by PID).
 set -uo pipefail
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
-PAYARA_HOME="${1:-${PAYARA_HOME:-$ROOT/target/payara6}}"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+PAYARA_HOME="${1:-${PAYARA_HOME:-$SB_DEFAULT_PAYARA_HOME}}"
 PAYARA_HOME="$(cd "$PAYARA_HOME" 2>/dev/null && pwd || echo "$PAYARA_HOME")"
 export PAYARA_HOME
-export CLUSTER_DIR="${CLUSTER_DIR:-$(dirname "$PAYARA_HOME")/switchboard-cluster}"
-DOMAIN=switchboard-cluster
-ADMIN_PORT=30048
-DG=switchboard-dg
-NODE="localhost-$DOMAIN"
+CLUSTER_DIR="$(sb_cluster_dir "$PAYARA_HOME")"
+export CLUSTER_DIR
+DOMAIN="$SB_CLUSTER_DOMAIN"
+ADMIN_PORT="$SB_CLUSTER_ADMIN_PORT"
+NODE="$SB_CLUSTER_NODE"
 ASADMIN="$PAYARA_HOME/bin/asadmin"
-ASA=("$ASADMIN" --host 127.0.0.1 --port "$ADMIN_PORT")
+ASA=("$ASADMIN" --host "$SB_LOOPBACK" --port "$ADMIN_PORT")
 DOMAIN_DIR="$PAYARA_HOME/glassfish/domains/$DOMAIN"
-
-log() { printf '[stop-local-cluster] %s\n' "$*"; }
-pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
-read_pid() { [[ -f "$1" ]] && tr -dc '0-9' <"$1"; }
-# TERM, then KILL after $2 seconds
-stop_pid() {
-  local pid="$1" what="$2" wait="${3:-30}" deadline
-  pid_alive "$pid" || return 0
-  log "stopping $what by PID $pid"
-  kill -TERM "$pid" 2>/dev/null
-  deadline=$((SECONDS + wait))
-  while pid_alive "$pid" && (( SECONDS < deadline )); do sleep 0.5; done
-  if pid_alive "$pid"; then log "$what (PID $pid) still running; SIGKILL"; kill -KILL "$pid" 2>/dev/null; sleep 1; fi
-}
+# stop_pid (lib.sh): TERM, then KILL after the timeout
 
 # --- instances ------------------------------------------------------------------------
 # stop-instance for each LIVE instance only (stop-deployment-group hangs ~3 min on a kill -9'ed member)
@@ -62,7 +49,7 @@ else
 fi
 
 # --- broker -----------------------------------------------------------------------------
-"$SCRIPT_DIR/cluster-broker.sh" stop || true
+"$SB_SCRIPT_DIR/cluster-broker.sh" stop || true
 
 log "stopped"
 exit 0

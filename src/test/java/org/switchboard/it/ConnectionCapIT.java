@@ -1,20 +1,14 @@
 package org.switchboard.it;
 
 import jakarta.json.Json;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.switchboard.it.support.ApplicationMetrics;
 import org.switchboard.it.support.HubClient;
 
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,16 +20,9 @@ import static org.awaitility.Awaitility.await;
  * {@code Retry-After}, before any upgrade; the connections it holds keep working, and a place
  * freed by a close is taken again.
  */
-@ExtendWith(ArquillianExtension.class)
-class ConnectionCapIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.hub(Map.of("switchboard.limits.max-connections", "3"));
-    }
-
-    @ArquillianResource
-    URL base;
+@HubDeployment(config = "switchboard.limits.max-connections=3")
+@Tag("adaptations-off")
+class ConnectionCapIT extends DeployedHub {
 
     @Test
     void theConnectionOverTheCapIsRefusedWith503AndTheOthersKeepWorking() throws Exception {

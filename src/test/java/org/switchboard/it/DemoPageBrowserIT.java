@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,13 +16,8 @@ import java.util.logging.Level;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
@@ -45,21 +39,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * explicitly, so Selenium Manager is never run and nothing is downloaded. Override the paths
  * with {@code -Dswitchboard.it.chromium=...} and {@code -Dswitchboard.it.chromedriver=...}.
  */
-@ExtendWith(ArquillianExtension.class)
-class DemoPageBrowserIT {
+class DemoPageBrowserIT extends DeployedHub {
 
     private static final String CHROMIUM = System.getProperty("switchboard.it.chromium", "/usr/bin/chromium");
     private static final String CHROMEDRIVER =
             System.getProperty("switchboard.it.chromedriver", "/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(20);
-
-    @Deployment(testable = false)
-    public static WebArchive deployment() {
-        return Deployments.hub();
-    }
-
-    @ArquillianResource
-    URL base;
 
     private final List<WebDriver> drivers = new ArrayList<>();
     private final List<Path> profiles = new ArrayList<>();

@@ -1,14 +1,8 @@
 package org.switchboard.it;
 
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,16 +11,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The built WAR deploys into the IT domain and serves its static welcome page. */
-@ExtendWith(ArquillianExtension.class)
-class DeploymentSmokeIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.hub();
-    }
-
-    @ArquillianResource
-    URL base;
+class DeploymentSmokeIT extends DeployedHub {
 
     @Test
     void indexPageIsServed() throws Exception {

@@ -2,33 +2,20 @@ package org.switchboard.it;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.switchboard.it.support.HubClient;
 
-import java.net.URL;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.switchboard.it.support.HubClient.errorCode;
 import static org.switchboard.it.support.HubClient.isOk;
 
 /** A publisher that floods is rate limited; everybody else's messages are untouched. */
-@ExtendWith(ArquillianExtension.class)
-class FloodIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.hub(Map.of("switchboard.limits.publish-per-second", "20"));
-    }
-
-    @ArquillianResource
-    URL base;
+@HubDeployment(config = "switchboard.limits.publish-per-second=20")
+@Tag("adaptations-off")
+class FloodIT extends DeployedHub {
 
     @Test
     void floodingPublisherGetsRateLimitedAndOthersAreUnharmed() {

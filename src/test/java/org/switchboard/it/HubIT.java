@@ -2,16 +2,11 @@ package org.switchboard.it;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.switchboard.it.support.HubClient;
 import org.switchboard.it.support.RawWebSocket;
 
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.WebSocketHandshakeException;
 import java.util.List;
@@ -25,16 +20,8 @@ import static org.switchboard.it.support.HubClient.errorCode;
 import static org.switchboard.it.support.HubClient.isOk;
 
 /** The hub on one real Payara Server, driven by real WebSocket clients over loopback sockets. */
-@ExtendWith(ArquillianExtension.class)
-class HubIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.hub();
-    }
-
-    @ArquillianResource
-    URL base;
+@Tag("adaptations-off")
+class HubIT extends DeployedHub {
 
     private static String channel() {
         return "ch-" + UUID.randomUUID().toString().substring(0, 8);

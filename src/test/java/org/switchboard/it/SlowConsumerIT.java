@@ -2,19 +2,13 @@ package org.switchboard.it;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.switchboard.it.support.ApplicationMetrics;
 import org.switchboard.it.support.HubClient;
 import org.switchboard.it.support.RawWebSocket;
 
-import java.net.URL;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,16 +19,9 @@ import static org.switchboard.it.support.HubClient.isOk;
  * heartbeat timeout is long here: a stalled client answers no pings either, and this test is
  * about the send queue, not the heartbeat.
  */
-@ExtendWith(ArquillianExtension.class)
-class SlowConsumerIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.hub(Map.of("switchboard.heartbeat.timeout-ms", "600000"));
-    }
-
-    @ArquillianResource
-    URL base;
+@HubDeployment(config = "switchboard.heartbeat.timeout-ms=600000")
+@Tag("adaptations-off")
+class SlowConsumerIT extends DeployedHub {
 
     private long slowConsumerCloses() throws Exception {
         return ApplicationMetrics.text(base).lines().filter(l -> l.startsWith("switchboard_slow_consumer_closes_total"))

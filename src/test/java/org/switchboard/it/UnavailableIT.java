@@ -2,20 +2,13 @@ package org.switchboard.it;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.switchboard.it.support.HubClient;
 
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.switchboard.it.support.HubClient.errorCode;
@@ -25,16 +18,8 @@ import static org.switchboard.it.support.HubClient.errorCode;
  * (never silently dropped, never hanging) and readiness reports the hub not ready. Here the
  * ingress queue's JNDI name points nowhere, which the hub cannot tell from a broker that is down.
  */
-@ExtendWith(ArquillianExtension.class)
-class UnavailableIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.hub(Map.of("switchboard.jms.ingress-queue", "jms/switchboard/NoSuchQueue"));
-    }
-
-    @ArquillianResource
-    URL base;
+@HubDeployment(config = "switchboard.jms.ingress-queue=jms/switchboard/NoSuchQueue")
+class UnavailableIT extends DeployedHub {
 
     @Test
     void publishIsAnsweredUnavailableAndReadinessIsDown() throws Exception {

@@ -1,28 +1,24 @@
 package org.switchboard.it;
 
 import org.jboss.arquillian.container.test.api.Deployer;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.switchboard.it.support.HubClient;
 
 import java.net.URL;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Undeploying the application tells every connected client 1001 (going away). */
-@ExtendWith(ArquillianExtension.class)
+/**
+ * Undeploying the application tells every connected client 1001 (going away). The deployment is
+ * not managed (the test deploys and undeploys it), so there is no base URL to inject.
+ */
+@HubDeployment(name = UndeployIT.NAME, managed = false)
+@Tag("adaptations-off")
 class UndeployIT {
 
-    private static final String NAME = "undeployable";
-
-    @Deployment(name = NAME, managed = false, testable = false)
-    static WebArchive deployment() {
-        return Deployments.hub();
-    }
+    static final String NAME = "undeployable";
 
     @ArquillianResource
     Deployer deployer;

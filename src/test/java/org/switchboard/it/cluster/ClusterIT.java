@@ -2,7 +2,9 @@ package org.switchboard.it.cluster;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import org.assertj.core.api.SoftAssertions;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -15,12 +17,15 @@ import org.switchboard.it.support.ReconnectingHubClient;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.switchboard.it.support.HubClient.errorCode;
@@ -28,7 +33,8 @@ import static org.switchboard.it.support.HubClient.isOk;
 
 /**
  * The same WAR on two Payara instances sharing one broker, built by the server-config scripts.
- * The tests run in order because later ones kill a member and stop the broker.
+ * The tests run in order because later ones redeploy the application on a member, kill a member
+ * and stop the broker.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -119,8 +125,137 @@ class ClusterIT {
         }
     }
 
+    /**
+     * The application is disabled and enabled again on member 1 only (through the DAS), while
+     * member 1 holds present connections on several channels. Member 2 must see every one of them
+     * leave — gone from its {@code presence} answers, and a {@code leave} to its subscribers —
+     * within {@link #PRESENCE_BOUND} of member 1's application starting again ("entries it left in
+     * presence are removed when it starts again", docs/operations.md), and member 1 must serve
+     * again afterwards. Runs before the tests that kill a member and stop the broker.
+     */
     @Test
     @Order(2)
+    void presenceOfAMemberWhoseApplicationIsRedeployedLeavesTheOtherMembersView() throws Exception {
+        List<String> channels = List.of(channel("redeploy-a"), channel("redeploy-b"), channel("redeploy-c"));
+        int perChannel = 4;
+        List<HubClient> opened = new ArrayList<>();
+        boolean disabled = false;
+        try {
+            // subscribers on member 2 that stay connected throughout, each on every channel
+            List<HubClient> watchers = new ArrayList<>();
+            for (int w = 1; w <= 2; w++) {
+                HubClient watcher = HubClient.connect(cluster.member(2), "watcher-" + w);
+                opened.add(watcher);
+                watchers.add(watcher);
+                for (String channel : channels) {
+                    watcher.subscribe(channel);
+                }
+            }
+            List<String> watcherIds = watchers.stream().map(ClusterIT::connectionId).toList();
+
+            // present connections on member 1: four per channel
+            Map<String, List<String>> onMember1 = new LinkedHashMap<>();
+            List<HubClient> member1Clients = new ArrayList<>();
+            for (int c = 0; c < channels.size(); c++) {
+                String channel = channels.get(c);
+                List<String> ids = new ArrayList<>();
+                for (int k = 1; k <= perChannel; k++) {
+                    HubClient client = HubClient.connect(cluster.member(1), "m1-c" + c + "-" + k);
+                    opened.add(client);
+                    member1Clients.add(client);
+                    client.subscribe(channel);
+                    ids.add(connectionId(client));
+                }
+                onMember1.put(channel, List.copyOf(ids));
+            }
+            for (HubClient watcher : watchers) {
+                onMember1.forEach((channel, ids) -> ids.forEach(id -> watcher.await(presenceEvent("join", channel, id))));
+            }
+            for (String channel : channels) {
+                List<String> expected = new ArrayList<>(watcherIds);
+                expected.addAll(onMember1.get(channel));
+                assertThat(connections(watchers.get(0).call("presence", channel, null)))
+                        .as("presence on %s before the redeploy", channel).containsExactlyInAnyOrderElementsOf(expected);
+            }
+
+            // the application stops on member 1 only
+            assertThat(cluster.httpStatus(1, "/switchboard/")).isEqualTo(200);
+            disabled = true;
+            cluster.disableApp(1);
+            eventually(Duration.ofSeconds(30), () -> cluster.httpStatus(1, "/switchboard/") == 404);
+            try {
+                eventually(Duration.ofSeconds(30), () -> member1Clients.stream().allMatch(HubClient::isClosed));
+            } catch (ConditionTimeoutException e) {
+                // asserted at the end, with what the clients got (0: still open)
+            }
+            List<Integer> closeCodes = member1Clients.stream().map(c -> c.isClosed() ? closeCode(c) : 0).toList();
+            assertThat(cluster.httpStatus(2, "/switchboard/")).as("member 2 still serves").isEqualTo(200);
+            assertThat(watchers).as("member 2's subscribers").noneMatch(HubClient::isClosed);
+            for (String channel : channels) {
+                System.out.printf("[redeploy] member 1 disabled: presence on %s via member 2 = %s (member 1's: %s)%n",
+                        channel, connections(watchers.get(0).call("presence", channel, null)), onMember1.get(channel));
+            }
+
+            // ... and starts again: its entries leave member 2's view within the bound
+            cluster.enableApp(1);
+            disabled = false;
+            long started = System.nanoTime();
+            Awaitility.await("member 1's presence entries to leave member 2's view after its application started again")
+                    .atMost(PRESENCE_BOUND).pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> {
+                        SoftAssertions soft = new SoftAssertions();
+                        for (String channel : channels) {
+                            List<String> mine = onMember1.get(channel);
+                            soft.assertThat(connections(watchers.get(0).call("presence", channel, null)))
+                                    .as("(a) presence on %s asked on member 2, must list none of member 1's %s", channel, mine)
+                                    .doesNotContainAnyElementsOf(mine)
+                                    .containsAll(watcherIds);
+                            for (HubClient watcher : watchers) {
+                                soft.assertThat(presenceEventConnections(watcher, "leave", channel))
+                                        .as("(b) leave events on %s received by %s on member 2, must include all of %s",
+                                                channel, connectionId(watcher), mine)
+                                        .containsAll(mine);
+                            }
+                        }
+                        soft.assertAll();
+                    });
+            System.out.printf("[redeploy] member 1's presence left member 2's view %d ms after enable returned; close codes %s%n",
+                    Duration.ofNanos(System.nanoTime() - started).toMillis(), closeCodes);
+
+            // member 1 serves again: a new client there subscribes and publishes, member 2 receives it
+            eventually(Duration.ofSeconds(60), () -> cluster.readiness(1) == 200 && cluster.httpStatus(1, "/switchboard/") == 200);
+            String channel = channels.get(0);
+            try (HubClient back = HubClient.connect(cluster.member(1), "back")) {
+                String backId = connectionId(back);
+                back.subscribe(channel);
+                for (HubClient watcher : watchers) {
+                    watcher.await(presenceEvent("join", channel, backId));
+                }
+                assertThat(isOk(back.call("publish", channel, Json.createObjectBuilder().add("text", "back again").build()))).isTrue();
+                for (HubClient watcher : watchers) {
+                    JsonObject message = watcher.await(e -> "message".equals(e.getString("type"))
+                            && channel.equals(e.getString("channel", null))
+                            && "back again".equals(e.getJsonObject("data").getString("text", "")));
+                    assertThat(message.getJsonObject("from").getString("connection")).isEqualTo(backId);
+                }
+                assertThat(connections(watchers.get(1).call("presence", channel, null))).contains(backId);
+            }
+            assertThat(watchers).as("member 2's subscribers").noneMatch(HubClient::isClosed);
+            assertThat(closeCodes).as("close codes member 1's clients got when its application stopped").containsOnly(1001);
+        } finally {
+            opened.forEach(HubClient::close);
+            if (disabled) {
+                try {
+                    cluster.enableApp(1);
+                } catch (Exception e) {
+                    System.err.println("[redeploy] enabling the application on member 1 again failed: " + e);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
     void presenceIsClusterWideAndSurvivesTheLossOfAMember() throws Exception {
         String channel = channel("presence");
         try (HubClient a = HubClient.connect(cluster.member(1), "alice")) {
@@ -161,7 +296,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void brokerLossIsReportedAndRecoveredWithoutRedeploy() throws Exception {
         String channel = channel("broker");
         try (HubClient a = HubClient.connect(cluster.member(1), "alice")) {
@@ -179,6 +314,30 @@ class ClusterIT {
             eventually(Duration.ofSeconds(60), () -> isOk(a.call("publish", channel, Json.createObjectBuilder().add("text", "after outage").build())));
             JsonObject delivered = a.await(e -> "message".equals(e.getString("type")) && "after outage".equals(e.getJsonObject("data").getString("text", "")));
             assertThat(delivered.getString("channel")).isEqualTo(channel);
+        }
+    }
+
+    private static String connectionId(HubClient client) {
+        return client.welcome().getJsonObject("data").getString("connection");
+    }
+
+    private static Predicate<JsonObject> presenceEvent(String type, String channel, String connection) {
+        return e -> type.equals(e.getString("type")) && channel.equals(e.getString("channel", null))
+                && connection.equals(e.getJsonObject("data").getString("connection"));
+    }
+
+    /** Connections of the join or leave events a client has received on a channel so far. */
+    private static List<String> presenceEventConnections(HubClient client, String type, String channel) {
+        return client.snapshot(e -> type.equals(e.getString("type")) && channel.equals(e.getString("channel", null)))
+                .stream().map(e -> e.getJsonObject("data").getString("connection")).toList();
+    }
+
+    /** The close code a closed client got from the server; -1 if its socket failed without a close frame. */
+    private static int closeCode(HubClient client) {
+        try {
+            return client.awaitClose();
+        } catch (RuntimeException e) {
+            return -1;
         }
     }
 

@@ -10,7 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,10 @@ final class LocalCluster {
 
     static final Path STATE = Path.of("target/switchboard-cluster/cluster.env");
     private static final Path LOG = Path.of("target/cluster-it.log");
+    static final String APPLICATION = "switchboard";
+    private static final int ADMIN_PORT = 30048;
+    /** Bound for one asadmin command of the DAS (disable/enable reach the instance and wait for it). */
+    private static final Duration ASADMIN_LIMIT = Duration.ofMinutes(3);
 
     private Map<String, String> state = Map.of();
 
@@ -69,11 +75,37 @@ final class LocalCluster {
         run(Duration.ofMinutes(2), "server-config/cluster-broker.sh", "start");
     }
 
+    /**
+     * Stops the application on member {@code i} only, the other members keep serving: the DAS sets
+     * that instance's application-ref disabled and the instance unloads the application (its
+     * clients get 1001).
+     */
+    void disableApp(int i) throws Exception {
+        asadmin("disable", "--target", memberName(i), APPLICATION);
+    }
+
+    /** Starts the application on member {@code i} again (after {@link #disableApp}). */
+    void enableApp(int i) throws Exception {
+        asadmin("enable", "--target", memberName(i), APPLICATION);
+    }
+
+    /** HTTP status of a GET on member {@code i} (path relative to the server root), -1 if unreachable. */
+    int httpStatus(int i, String path) {
+        return status(URI.create("http://127.0.0.1:" + (30000 + i * 1000 + 80) + path));
+    }
+
+    String memberName(int i) {
+        return state.getOrDefault("MEMBER" + i + "_NAME", "sb-member" + i);
+    }
+
     int readiness(int i) {
-        URI ready = URI.create("http://127.0.0.1:" + (30000 + i * 1000 + 80) + "/health/ready");
+        return httpStatus(i, "/health/ready");
+    }
+
+    private static int status(URI uri) {
         try {
             return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                    .send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(10)).build(),
+                    .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
                             HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
@@ -108,6 +140,38 @@ final class LocalCluster {
             }
         }
         return values;
+    }
+
+    /** Runs an asadmin command against the DAS; its output goes to the log and, on failure, into the exception. */
+    private static void asadmin(String... arguments) throws Exception {
+        Files.createDirectories(LOG.getParent());
+        List<String> command = new ArrayList<>(List.of(payaraHome() + "/bin/asadmin",
+                "--host", "127.0.0.1", "--port", Integer.toString(ADMIN_PORT)));
+        command.addAll(List.of(arguments));
+        Path output = Files.createTempFile(LOG.getParent(), "asadmin", ".out");
+        try {
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
+            boolean finished = process.waitFor(ASADMIN_LIMIT.toSeconds(), TimeUnit.SECONDS);
+            if (!finished) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+            String text = Files.readString(output);
+            Files.writeString(LOG, "[LocalCluster] " + String.join(" ", command) + "\n" + text,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            if (!finished) {
+                throw new IllegalStateException(String.join(" ", command) + " did not finish within " + ASADMIN_LIMIT + ": " + text);
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed with " + process.exitValue() + ": " + text);
+            }
+        } finally {
+            Files.deleteIfExists(output);
+        }
     }
 
     private static void run(Duration limit, String... command) throws Exception {
