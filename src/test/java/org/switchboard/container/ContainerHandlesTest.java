@@ -55,6 +55,31 @@ class ContainerHandlesTest {
         }
     }
 
+    /**
+     * The hub compiles against Tyrus' SPI and its tests against Grizzly's API from Maven Central, at
+     * the versions the pom names next to {@code payara.version}; the distribution's jars must be of
+     * those versions, and the tests must be running on the distribution's jars (surefire swaps them in).
+     */
+    @Test
+    void theTyrusAndGrizzlyTheBuildUsesAreTheOnesInsidePayara() throws Exception {
+        assertThat(manifestVersion(MODULES.resolve("tyrus-spi.jar"), "Bundle-Version"))
+                .as("tyrus-spi inside Payara; set payara.tyrus.version in the pom to its upstream version")
+                .startsWith(System.getProperty("payara.tyrus.version", "?") + ".");
+        assertThat(manifestVersion(MODULES.resolve("nucleus-grizzly-all.jar"), "Export-Package"))
+                .as("Grizzly inside Payara; set payara.grizzly.version in the pom to its upstream version")
+                .contains("org.glassfish.grizzly;version=\"" + System.getProperty("payara.grizzly.version", "?") + ".");
+        for (String type : new String[]{"org.glassfish.tyrus.spi.Writer", "org.glassfish.grizzly.http.util.MimeHeaders"}) {
+            assertThat(Class.forName(type).getProtectionDomain().getCodeSource().getLocation().getPath())
+                    .as(type + " on the test class path").contains("/glassfish/modules/");
+        }
+    }
+
+    private static String manifestVersion(Path jar, String attribute) throws IOException {
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+            return String.valueOf(file.getManifest().getMainAttributes().getValue(attribute));
+        }
+    }
+
     @Test
     void everyAdaptationIsCoveredHereOrNeedsNoReflection() {
         List<String> reflective = new ArrayList<>(resolutions(getClass().getClassLoader()).keySet());
