@@ -14,7 +14,7 @@ import java.util.Map;
  * straight into the frame ({@link JsonUtf8}); the others go through JSON-B. No JSON-P call on the
  * hot path: each static {@code jakarta.json.Json} call looks its provider up again, and on Payara
  * that lookup is a class-path scan. A unit test keeps the hand-written frames equal to what JSON-B
- * would produce for the same {@link ServerFrame}.
+ * would produce for the same {@link ServerEnvelope}.
  */
 public final class OutboundCodec {
 
@@ -35,37 +35,37 @@ public final class OutboundCodec {
     }
 
     public static byte[] error(String id, ErrorCode code, String message) {
-        return frame(ServerFrame.of("reply", id, null,
+        return frame(ServerEnvelope.of("reply", id, null,
                 Map.of("ok", false, "error", Map.of("code", code.wire(), "message", message))));
     }
 
     public static byte[] pong(String id) {
-        return frame(ServerFrame.of("pong", id, null, null));
+        return frame(ServerEnvelope.of("pong", id, null, null));
     }
 
     public static byte[] presence(String id, String channel, List<Member> members) {
-        return frame(ServerFrame.of("presence", id, channel, Map.of("members", members)));
+        return frame(ServerEnvelope.of("presence", id, channel, Map.of("members", members)));
     }
 
     public static byte[] join(String channel, Member member) {
-        return frame(ServerFrame.of("join", null, channel, member));
+        return frame(ServerEnvelope.of("join", null, channel, member));
     }
 
     public static byte[] leave(String channel, Member member) {
-        return frame(ServerFrame.of("leave", null, channel, member));
+        return frame(ServerEnvelope.of("leave", null, channel, member));
     }
 
     public static byte[] welcome(Welcome welcome) {
-        return frame(ServerFrame.of("welcome", null, null, welcome));
+        return frame(ServerEnvelope.of("welcome", null, null, welcome));
     }
 
     /** The JSON-B encoding of an envelope, as text (for tests and the frames above). */
-    static String json(ServerFrame frame) {
-        return JSONB.toJson(frame);
+    static String json(ServerEnvelope envelope) {
+        return JSONB.toJson(envelope);
     }
 
-    private static byte[] frame(ServerFrame frame) {
-        return TextFrames.of(json(frame));
+    private static byte[] frame(ServerEnvelope envelope) {
+        return TextFrames.of(json(envelope));
     }
 
     static void writeMessage(JsonUtf8 out, String channel, long epoch, long seq, long ts, Member from, String dataJson) {
@@ -87,7 +87,7 @@ public final class OutboundCodec {
     }
 
     /** What JSON-B gives for the {@code ok} reply (for the test that keeps {@link #writeOk} equal to it). */
-    static ServerFrame okFrame(String id) {
-        return ServerFrame.of("reply", id, null, OK);
+    static ServerEnvelope okEnvelope(String id) {
+        return ServerEnvelope.of("reply", id, null, OK);
     }
 }

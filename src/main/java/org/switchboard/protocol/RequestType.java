@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Client-to-server frame types of protocol v1, with the fields each one needs. */
+/** Client-to-server envelope types of protocol v1, with the fields each one needs. */
 public enum RequestType {
     SUBSCRIBE("subscribe", true, false),
     UNSUBSCRIBE("unsubscribe", true, false),

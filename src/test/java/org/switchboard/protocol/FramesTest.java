@@ -16,7 +16,7 @@ class FramesTest {
         Member from = new Member("c1", "Zoë \"the\" <admin>\n");
         String data = "{\"text\":\"h\\u00e9\\nllo\",\"n\":[1,2.5,null,true]}";
         String hand = JsonText.of(out -> OutboundCodec.writeMessage(out, "lobby.x:1", 1795000000000L, 42, 1700000000123L, from, data));
-        String jsonb = OutboundCodec.json(new ServerFrame("message", null, "lobby.x:1", 1795000000000L, 42L, 1700000000123L, from,
+        String jsonb = OutboundCodec.json(new ServerEnvelope("message", null, "lobby.x:1", 1795000000000L, 42L, 1700000000123L, from,
                 Json.createReader(new StringReader(data)).readValue()));
         assertThat(parse(hand)).isEqualTo(parse(jsonb));
         assertThat(hand).doesNotContain("\n");
@@ -36,7 +36,7 @@ class FramesTest {
     @Test
     void handBuiltOkReplyMatchesJsonbEncoding() {
         for (String id : new String[]{"9", "a\"b\\c\n", null}) {
-            assertThat(parse(JsonText.of(out -> OutboundCodec.writeOk(out, id)))).isEqualTo(parse(OutboundCodec.json(OutboundCodec.okFrame(id))));
+            assertThat(parse(JsonText.of(out -> OutboundCodec.writeOk(out, id)))).isEqualTo(parse(OutboundCodec.json(OutboundCodec.okEnvelope(id))));
         }
     }
 
