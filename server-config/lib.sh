@@ -1,0 +1,265 @@
+# shellcheck shell=bash disable=SC2034  # constants are used by the scripts that source this file
+# Shared by the server-config scripts; sourced, never run:
+#   source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+#
+# Holds what the scripts have in common: the constants (loopback address, ports and names of the
+# demo domain and the local cluster, JMS destination names), the loopback-only settings, the
+# JVM/GC policy of every Switchboard domain (applied by create-local-domain.sh to domain.xml,
+# by create-local-cluster.sh to the members' config and by configure-domain.sh to an admin's own
+# domain), a log helper that prefixes the calling script's name, and the PID / port / HTTP
+# readiness helpers.
+#
+# It only defines variables and functions: it changes no shell option and runs nothing. The calling
+# script sets its own options (set -euo pipefail). Functions that can fail return non-zero
+# explicitly, so a caller's ERR trap sees the failure at the call.
+
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  echo "$0 is a library: source it from the server-config scripts" >&2
+  exit 2
+fi
+
+# --- where things are ------------------------------------------------------------------------
+SB_SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+SB_ROOT="$(cd "$SB_SCRIPT_DIR/.." && pwd)"
+SB_DEFAULT_PAYARA_HOME="$SB_ROOT/target/payara6"
+SB_DEFAULT_WAR="$SB_ROOT/target/switchboard.war"
+
+# --- log ----------------------------------------------------------------------------------------
+# "[<script>] message", or "[<script>] HH:MM:SS message" once the script sets SB_LOG_TIME=true.
+SB_LOG_NAME="$(basename "${BASH_SOURCE[1]:-$0}" .sh)"
+SB_LOG_TIME=false
+log() {
+  if [[ "$SB_LOG_TIME" == true ]]; then
+    printf '[%s] %s %s\n' "$SB_LOG_NAME" "$(date +%T)" "$*"
+  else
+    printf '[%s] %s\n' "$SB_LOG_NAME" "$*"
+  fi
+}
+
+# --- constants ------------------------------------------------------------------------------------
+# Everything listens on this address only.
+SB_LOOPBACK=127.0.0.1
+
+# The demo domain (start-demo.sh / stop-demo.sh): Payara's default ports.
+SB_DEMO_DOMAIN=switchboard
+SB_DEMO_ADMIN_PORT=4848
+SB_DEMO_HTTP_PORT=8080
+
+# The local cluster (create-local-cluster.sh and its companions).
+SB_CLUSTER_DOMAIN=switchboard-cluster
+SB_CLUSTER_PORTBASE=30000                  # DAS: admin +48, HTTP +80, Hazelcast +49
+SB_CLUSTER_ADMIN_PORT=$((SB_CLUSTER_PORTBASE + 48))
+SB_CLUSTER_DG=switchboard-dg
+SB_CLUSTER_CONFIG=sb-config
+SB_CLUSTER_NODE="localhost-$SB_CLUSTER_DOMAIN"   # the DAS's own CONFIG node, created with the domain
+SB_BROKER_NAME=sbbroker
+SB_BROKER_PORT=27676                       # portmapper; jms +1, admin +2, JMX RMI +3
+
+# JMS physical destinations (the WAR's resources point at them; see JmsResources)
+SB_TOPIC_PHYSICAL=SwitchboardMessages
+SB_QUEUE_PHYSICAL=SwitchboardIngress
+
+# cluster member <i> (1-9): sb-member<i>, portbase 3i000
+sb_member_name() { echo "sb-member$1"; }
+sb_member_portbase() { echo $((SB_CLUSTER_PORTBASE + $1 * 1000)); }
+sb_member_http_port() { echo $((SB_CLUSTER_PORTBASE + $1 * 1000 + 80)); }
+sb_member_hz_port() { echo $((SB_CLUSTER_PORTBASE + $1 * 1000 + 49)); }
+# sb_member_pidfile <payara-home> <i>
+sb_member_pidfile() { echo "$1/glassfish/nodes/$SB_CLUSTER_NODE/sb-member$2/config/pid"; }
+# the cluster's state directory: $CLUSTER_DIR, else <payara-home>/../switchboard-cluster
+sb_cluster_dir() { echo "${CLUSTER_DIR:-$(dirname "$1")/switchboard-cluster}"; }
+
+# --- loopback-only settings --------------------------------------------------------------------------
+# sb_loopback_attributes <config>: the dotted names (asadmin set / pre-boot "set") that bind the
+# HTTP/HTTPS/admin listeners, the IIOP listeners and the JMX connector of <config> to 127.0.0.1
+sb_loopback_attributes() {
+  local c="configs.config.$1"
+  printf '%s\n' \
+    "$c.network-config.network-listeners.network-listener.http-listener-1.address=$SB_LOOPBACK" \
+    "$c.network-config.network-listeners.network-listener.http-listener-2.address=$SB_LOOPBACK" \
+    "$c.network-config.network-listeners.network-listener.admin-listener.address=$SB_LOOPBACK" \
+    "$c.iiop-service.iiop-listener.orb-listener-1.address=$SB_LOOPBACK" \
+    "$c.iiop-service.iiop-listener.SSL.address=$SB_LOOPBACK" \
+    "$c.iiop-service.iiop-listener.SSL_MUTUALAUTH.address=$SB_LOOPBACK" \
+    "$c.admin-service.jmx-connector.system.address=$SB_LOOPBACK"
+}
+# Hazelcast data grid: interface, DAS bind and public address (set-hazelcast-configuration options)
+SB_HZ_LOOPBACK_ARGS=(--interfaces "$SB_LOOPBACK" --dasbindaddress "$SB_LOOPBACK" --daspublicaddress "$SB_LOOPBACK")
+# ... and the same as attributes of domain.xml's <hazelcast-runtime-configuration>
+SB_HZ_LOOPBACK_XML_ATTRS="interface=\"$SB_LOOPBACK\" das-bind-address=\"$SB_LOOPBACK\" das-public-address=\"$SB_LOOPBACK\""
+# Hazelcast must not bind its sockets to the wildcard address either
+SB_HZ_BIND_OPTION="-Dhazelcast.socket.bind.any=false"
+
+# --- JVM / GC policy ------------------------------------------------------------------------------
+# Every Switchboard domain (demo, integration tests, cluster DAS and members, an admin's own):
+#   * -XX:TargetSurvivorRatio=20: a burst of new connections (state that lives for hours) is
+#     promoted after one copy instead of being copied between survivor spaces at every young pause
+#     for a minute; a message's garbage (1-3 MB of survivors) stays well under the target and
+#     still dies young.
+#   * without Payara's -XX:NewRatio=2, so G1 sizes the young generation itself (up to 60% of the
+#     heap): under load a young pause every ~3 s instead of ~0.8 s (once connections are old each
+#     costs ~7-10 ms however large the young generation), none while 5,000 clients connect.
+#   * -Xms = -Xmx (the heap, where the script owns the domain's size): G1 works with the whole heap
+#     from the start.
+#   * -Dhazelcast.socket.bind.any=false (loopback/explicit interfaces only).
+# See docs/operations.md, "Sizing a member".
+SB_GC_OPTIONS=(-XX:TargetSurvivorRatio=20)
+SB_GC_REMOVED_OPTIONS=(-XX:NewRatio=2)      # Payara's default, removed
+SB_PAYARA_DEFAULT_XMX=-Xmx512m               # Payara's default heap option, replaced where we set the heap
+
+# sb_jvm_options [heap]: the JVM options of the policy, one per line (-Xmx/-Xms only with a heap)
+sb_jvm_options() {
+  if [[ -n "${1:-}" ]]; then printf '%s\n' "-Xmx$1" "-Xms$1"; fi
+  printf '%s\n' "${SB_GC_OPTIONS[@]}" "$SB_HZ_BIND_OPTION"
+}
+
+# sb_domain_xml_jvm_policy <domain.xml> <heap> [extra option...]
+# For a new, never-started domain (create-local-domain.sh). In both <java-config>s (server-config,
+# default-config) Payara's -Xmx512m becomes -Xmx<heap> and the removed options go; after the first
+# one (server-config's) the rest of the policy and the extra options are inserted; checked afterwards.
+sb_domain_xml_jvm_policy() {
+  local xml="$1" heap="$2" opt tmp
+  shift 2
+  local insert=()
+  mapfile -t insert < <(sb_jvm_options "$heap" | grep -vxF -- "-Xmx$heap")
+  insert+=("$@")
+  tmp="$(mktemp)" || return 1
+  SB_OLD="<jvm-options>$SB_PAYARA_DEFAULT_XMX</jvm-options>" SB_NEW="-Xmx$heap" \
+  SB_REMOVE="$(printf '<jvm-options>%s</jvm-options>\n' "${SB_GC_REMOVED_OPTIONS[@]}")" \
+  SB_INSERT="$(printf '%s\n' "${insert[@]}")" \
+  awk '
+    BEGIN {
+      nr = split(ENVIRON["SB_REMOVE"], r, "\n"); for (i = 1; i <= nr; i++) if (r[i] != "") remove[r[i]] = 1
+      ni = split(ENVIRON["SB_INSERT"], ins, "\n")
+    }
+    {
+      t = $0; sub(/^[ \t]+/, "", t); sub(/[ \t\r]+$/, "", t)
+      if (t in remove) next
+      if (t == ENVIRON["SB_OLD"]) {
+        indent = $0; sub(/[^ \t].*$/, "", indent)
+        print indent "<jvm-options>" ENVIRON["SB_NEW"] "</jvm-options>"
+        if (!done) { for (i = 1; i <= ni; i++) if (ins[i] != "") print indent "<jvm-options>" ins[i] "</jvm-options>"; done = 1 }
+        next
+      }
+      print
+    }' "$xml" >"$tmp" || { rm -f "$tmp"; return 1; }
+  cat "$tmp" >"$xml" || { rm -f "$tmp"; return 1; }   # keeps domain.xml's owner and mode
+  rm -f "$tmp"
+  for opt in "-Xmx$heap" "${insert[@]}"; do
+    grep -qF -- "<jvm-options>$opt</jvm-options>" "$xml" || { log "failed to add the JVM option $opt to $xml" >&2; return 1; }
+  done
+  for opt in "${SB_GC_REMOVED_OPTIONS[@]}"; do
+    if grep -qF -- "<jvm-options>$opt</jvm-options>" "$xml"; then log "failed to remove the JVM option $opt from $xml" >&2; return 1; fi
+  done
+}
+
+# sb_jvm_join <option...>: one operand for create-/delete-jvm-options, which separate options with
+# ':' (so a colon inside an option is escaped)
+sb_jvm_join() {
+  local out="" opt
+  for opt in "$@"; do out+="${out:+:}${opt//:/\\:}"; done
+  printf '%s' "$out"
+}
+
+# sb_option_set_to <key=value option> <list>: prints the list's option with the same key and another
+# value (e.g. -XX:NewRatio=3 for -XX:NewRatio=2); fails if there is none
+sb_option_set_to() {
+  local key="${1%%=*}" line
+  [[ "$key" != "$1" ]] || return 1
+  while IFS= read -r line; do
+    if [[ "$line" == "$key="* && "$line" != "$1" ]]; then printf '%s\n' "$line"; return 0; fi
+  done <<<"$2"
+  return 1
+}
+
+# sb_jvm_policy_apply <target> <heap|""> [extra option...]
+# For a running DAS, through asa() (below; needs the ASA array): idempotently removes the removed
+# options and adds the missing ones of the policy and the extras to <target> (a config or a server).
+# With a heap, other -Xmx/-Xms options are replaced; with "" the heap options are left as they are
+# and reported. An option whose key is already set to another value (e.g. -XX:TargetSurvivorRatio=30,
+# an admin's choice) is left as it is and reported.
+sb_jvm_policy_apply() {
+  local target="$1" heap="$2" current opt line set_to
+  shift 2
+  local delete=() create=() wanted=() heap_now=()
+  current="$(asa list-jvm-options --target "$target")" || { log "cannot list the JVM options of $target" >&2; return 1; }
+  for opt in "${SB_GC_REMOVED_OPTIONS[@]}"; do
+    if has_line "$opt" <<<"$current"; then
+      delete+=("$opt")
+    elif set_to="$(sb_option_set_to "$opt" "$current")"; then
+      log "JVM option $set_to left as it is (Switchboard's policy: no $opt)"
+    fi
+  done
+  while IFS= read -r line; do
+    if [[ "$line" == -Xmx* || "$line" == -Xms* ]]; then heap_now+=("$line"); fi
+  done <<<"$current"
+  if [[ -n "$heap" ]]; then
+    for opt in "${heap_now[@]}"; do
+      [[ "$opt" == "-Xmx$heap" || "$opt" == "-Xms$heap" ]] || delete+=("$opt")
+    done
+  else
+    log "heap options of $target left as they are: ${heap_now[*]:-none} (Switchboard's policy is -Xms = -Xmx, see docs/operations.md)"
+  fi
+  mapfile -t wanted < <(sb_jvm_options "$heap")
+  for opt in "${wanted[@]}" "$@"; do
+    if has_line "$opt" <<<"$current"; then
+      log "JVM option $opt exists"
+      continue
+    fi
+    # the same key with another value: an admin's choice, not overridden
+    if set_to="$(sb_option_set_to "$opt" "$current")"; then
+      log "JVM option $set_to left as it is (Switchboard's policy: $opt)"
+      continue
+    fi
+    create+=("$opt")
+  done
+  if (( ${#delete[@]} )); then
+    log "removing JVM option(s) from $target: ${delete[*]}"
+    asa delete-jvm-options --target "$target" -- "$(sb_jvm_join "${delete[@]}")" >/dev/null || return 1
+  fi
+  if (( ${#create[@]} )); then
+    log "adding JVM option(s) to $target: ${create[*]}"
+    asa create-jvm-options --target "$target" -- "$(sb_jvm_join "${create[@]}")" || return 1
+  fi
+}
+
+# --- asadmin --------------------------------------------------------------------------------------
+# asa <command...>: asadmin with the connection options of the ASA array ("$ASADMIN" --host ... --port ...)
+asa() { "${ASA[@]}" "$@"; }
+# sb_domain_running <asadmin> <domains-dir> <domain>
+sb_domain_running() { "$1" list-domains --domaindir "$2" 2>/dev/null | grep -qE "^$3 running"; }
+# lists are compared line by line, exactly: has_line <line> <<<"$list"
+has_line() { grep -qxF -- "$1"; }
+
+# --- PIDs, ports, readiness ----------------------------------------------------------------------
+# pid_alive <pid>: the process exists and is no zombie (a just-killed JVM can linger for a moment)
+pid_alive() { [[ -n "${1:-}" ]] && [[ "$(ps -o stat= -p "$1" 2>/dev/null)" =~ ^[^Z] ]]; }
+# read_pid <file>: the digits in a PID file; prints nothing (and succeeds) if there is no such file
+read_pid() { if [[ -f "$1" ]]; then tr -dc '0-9' <"$1"; fi; }
+# port_open <port>: something accepts connections on 127.0.0.1:<port>
+port_open() { (exec 3<>"/dev/tcp/$SB_LOOPBACK/$1") 2>/dev/null; }
+# stop_pid <pid> <what> [timeout s, 30] [signal, TERM]: signal, wait, SIGKILL after the timeout
+stop_pid() {
+  local pid="$1" what="$2" wait="${3:-30}" sig="${4:-TERM}" deadline
+  pid_alive "$pid" || return 0
+  log "stopping $what (pid $pid, SIG$sig)"
+  kill "-$sig" "$pid" 2>/dev/null
+  deadline=$((SECONDS + wait))
+  while pid_alive "$pid" && (( SECONDS < deadline )); do sleep 0.3; done
+  if pid_alive "$pid"; then
+    log "$what (pid $pid) still running after ${wait}s; SIGKILL"
+    kill -KILL "$pid" 2>/dev/null
+    sleep 1
+  fi
+  return 0
+}
+# http_status <url>: the HTTP status code (000 if there is no answer within 5 s)
+http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$1"; }
+# wait_http_ok <url> <deadline>: polls every second until <url> answers 200; returns 1 once
+# $SECONDS reaches <deadline> (an absolute $SECONDS value, so several waits can share one)
+wait_http_ok() {
+  until [[ "$(http_status "$1")" == 200 ]]; do
+    (( SECONDS < $2 )) || return 1
+    sleep 1
+  done
+}
