@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * {@code switchboard_container_adaptations} metric. Each adaptation sits behind a small interface
  * whose plain-API implementation is used when the adaptation is off ({@value AdaptationSwitch#KEY})
  * or when the internals are not as expected — the hub is then correct, only slower or larger, and
- * the report says which. {@code ContainerHandlesIT} resolves the same handles against the Payara
+ * the report says which. {@code ContainerHandlesTest} resolves the same handles against the Payara
  * distribution the build unpacks, so a Payara upgrade that breaks one fails the build by name.
  */
 @ApplicationScoped

@@ -1,0 +1,44 @@
+package org.switchboard.it.support;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The IT domain's {@code server.log}. The domain lives for a whole failsafe execution and serves
+ * one deployment per test class, so a test reads only what was logged since its own deployment
+ * began ({@link #markDeployment()} is called just before Arquillian deploys).
+ */
+public final class ServerLog {
+
+    public static final Path FILE = Path.of(System.getProperty("payara.home", "target/payara6"),
+            "glassfish", "domains", "switchboard-it", "logs", "server.log");
+
+    private static volatile long deploymentStart;
+
+    private ServerLog() {
+    }
+
+    /** Notes where the log ends now: what follows belongs to the deployment about to be made. */
+    public static void markDeployment() {
+        try {
+            deploymentStart = Files.exists(FILE) ? Files.size(FILE) : 0;
+        } catch (IOException e) {
+            deploymentStart = 0;
+        }
+    }
+
+    /** What was logged since the latest {@link #markDeployment()} (all of it if the log was rotated since). */
+    public static String sinceDeployment() throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(FILE.toFile(), "r")) {
+            long length = file.length();
+            long from = length < deploymentStart ? 0 : deploymentStart;
+            byte[] bytes = new byte[(int) (length - from)];
+            file.seek(from);
+            file.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+}
