@@ -61,6 +61,8 @@ public class HubLifecycle implements ServletContextListener {
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
+        // set first: if a step fails, contextDestroyed stops what the earlier steps started (every stop is idempotent)
+        started = true;
         // 1. container adaptations first: the WebSocket container hands its executor to every session it creates
         metrics.adaptations(adaptations.start(event.getServletContext(), executors.named("switchboard-tyrus-idle")));
         // 2. threads: the scheduler, and writer threads as the adaptations made them
@@ -77,14 +79,13 @@ public class HubLifecycle implements ServletContextListener {
         janitor.start();
         // 7. heartbeat
         heartbeat.start();
-        started = true;
         LOG.info("Switchboard started");
     }
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
-        if (!started) {
-            return; // the deployment failed before the hub started: there is nobody to tell
+        if (!started || registry == null) {
+            return; // the deployment failed before the hub started (or before CDI injected this listener)
         }
         // 1. every client is told 1001; their closes announce their leave events
         registry.goingAway();
@@ -100,7 +101,9 @@ public class HubLifecycle implements ServletContextListener {
         // 3. another member takes the lease at once
         lease.release();
         // 4. the bus's threads; what is still unanswered is answered as failed
-        watchdog.cancel(false);
+        if (watchdog != null) {
+            watchdog.cancel(false);
+        }
         bus.stop();
         // 5. the hub's threads, then the adaptations' own
         executors.stop();
