@@ -12,6 +12,7 @@ import org.switchboard.connection.ConnectionCap;
 import org.switchboard.connection.ConnectionRegistry;
 import org.switchboard.connection.HubExecutors;
 import org.switchboard.container.ContainerAdaptations;
+import org.switchboard.container.DirectBeans;
 import org.switchboard.presence.PresenceJanitor;
 
 import java.util.concurrent.ScheduledFuture;
@@ -70,8 +71,9 @@ public class HubLifecycle implements ServletContextListener {
         // 3. the connection cap, decided and logged now rather than at the first handshake
         cap.cap();
         // 4. the bus, handing every batch to the delivery pipeline; the watchdog answers what it cannot confirm
-        pipeline.start();
-        bus.start(pipeline);
+        DeliveryPipeline direct = DirectBeans.of(DeliveryPipeline.class); // called per batch: no client proxy
+        direct.start();
+        bus.start(direct);
         watchdog = executors.scheduler().scheduleWithFixedDelay(bus::expireOverdue, 250, 250, TimeUnit.MILLISECONDS);
         // 5. the sequencer lease (alone: this member numbers at once)
         lease.start();
