@@ -36,10 +36,6 @@ public final class PublishLedger {
             return event;
         }
 
-        public long enqueuedNanos() {
-            return enqueuedNanos;
-        }
-
         /** Runs once, right before the publisher is answered (e.g. to count routed publications). */
         public void afterAnswer(Runnable hook) {
             this.afterAnswer = hook;

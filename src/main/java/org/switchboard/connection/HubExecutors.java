@@ -42,9 +42,6 @@ public class HubExecutors {
         if (scheduler != null) {
             return;
         }
-        if (threads == null) {
-            threads = managedThreads;
-        }
         scheduler = Executors.newScheduledThreadPool(1, named("switchboard-scheduler"));
         writerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         writers = Executors.newFixedThreadPool(writerThreads, writerFactory.factory("switchboard-writer", named("switchboard-writer")));
@@ -65,7 +62,7 @@ public class HubExecutors {
 
     /** A thread factory of the container's, for threads that are not the hub's own loops (e.g. Tyrus' idle tasks). */
     public ThreadFactory named(String name) {
-        ThreadFactory base = threads == null ? managedThreads : threads;
+        ThreadFactory base = threads == null ? managedThreads : threads; // set only by started(), for tests
         return runnable -> {
             Thread thread = base.newThread(runnable);
             thread.setName(name);

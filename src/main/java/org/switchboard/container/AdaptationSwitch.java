@@ -37,7 +37,8 @@ public final class AdaptationSwitch {
                 .filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
     }
 
-    private static String configured() {
+    /** The setting as configured; empty where there is no configuration (outside a container). */
+    static String configured() {
         try {
             return ConfigProvider.getConfig().getOptionalValue(KEY, String.class).orElse("");
         } catch (RuntimeException e) {

@@ -6,7 +6,6 @@ import jakarta.websocket.server.ServerContainer;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -56,7 +55,7 @@ public class ContainerAdaptations {
      * that the WebSocket container is adapted before the first client connects.
      */
     public synchronized List<AdaptationStatus> start(ServletContext servletContext, ThreadFactory idleThreads) {
-        String setting = servletContext == null ? "" : configured();
+        String setting = AdaptationSwitch.configured();
         ClassLoader loader = ContainerAdaptations.class.getClassLoader();
         List<AdaptationStatus> report = new ArrayList<>();
 
@@ -126,11 +125,6 @@ public class ContainerAdaptations {
         report.replaceAll(s -> s.name().equals(status.name()) ? status : s);
     }
 
-    private static String configured() {
-        return org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getOptionalValue(AdaptationSwitch.KEY, String.class).orElse("");
-    }
-
     /** The report of the last {@link #start}; empty before. */
     public List<AdaptationStatus> statuses() {
         return statuses;
@@ -157,10 +151,5 @@ public class ContainerAdaptations {
         if (idleTasks != null) {
             idleTasks.shutdownNow();
         }
-    }
-
-    /** Where the idle-timeout tasks go when redirected (for tests). */
-    ScheduledExecutorService idleTasks() {
-        return idleTasks;
     }
 }
