@@ -12,7 +12,7 @@ import java.util.logging.Logger;
 
 /**
  * Every connection held by this member. On undeploy or server stop each client is told 1001
- * (going away, see {@code HubShutdown}) so it reconnects elsewhere instead of seeing a dropped
+ * (going away, see {@code HubLifecycle}) so it reconnects elsewhere instead of seeing a dropped
  * socket. Keyed by the WebSocket session, which makes this map the one place the endpoint finds
  * a session's connection (nothing is stored in the session's own properties).
  */
