@@ -34,6 +34,9 @@ public class HubMetrics {
     private Counter heartbeatTimeouts = new LocalCounter();
     private Counter errors = new LocalCounter();
     private Counter refusedFull = new LocalCounter();
+    private Counter gapFilled = new LocalCounter();
+    private Counter resumed = new LocalCounter();
+    private Counter notRecovered = new LocalCounter();
 
     @PostConstruct
     void register() {
@@ -43,6 +46,9 @@ public class HubMetrics {
         heartbeatTimeouts = registry.counter("switchboard_heartbeat_timeouts");
         errors = registry.counter("switchboard_error_replies");
         refusedFull = registry.counter("switchboard_connections_refused");
+        gapFilled = registry.counter("switchboard_history_gap_filled");
+        resumed = registry.counter("switchboard_history_resumed");
+        notRecovered = registry.counter("switchboard_history_not_recovered");
         registry.gauge("switchboard_connections", connections, ConnectionRegistry::count);
         registry.gauge("switchboard_channels", subscriptions, SubscriptionIndex::channelCount);
     }
@@ -79,6 +85,16 @@ public class HubMetrics {
     }
 
     /** A handshake refused because this member holds as many connections as it may. */
+    /** Messages this member read from history because its topic subscription skipped them. */
+    public void gapFilled(long count) {
+        gapFilled.inc(count);
+    }
+
+    /** A subscription resumed from its position (recovered) or was told it could not be. */
+    public void resumed(boolean recovered) {
+        (recovered ? resumed : notRecovered).inc();
+    }
+
     public void refusedFull() {
         refusedFull.inc();
     }

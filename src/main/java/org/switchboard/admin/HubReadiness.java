@@ -6,17 +6,29 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.switchboard.bus.MessageBus;
+import org.switchboard.history.HistoryService;
 
-/** Ready only while this member is connected to the message bus in both directions (served at /health/ready). */
+/**
+ * Ready only while this member is connected to the message bus in both directions and, where
+ * channels keep history, can reach the history store (served at /health/ready). Without the store
+ * live-only channels still work, but a load balancer should send new clients elsewhere.
+ */
 @Readiness
 @ApplicationScoped
 public class HubReadiness implements HealthCheck {
 
     @Inject
     MessageBus bus;
+    @Inject
+    HistoryService history;
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("switchboard-message-topic").status(bus.isReady()).build();
+        boolean topic = bus.isReady();
+        boolean store = history.isReady();
+        return HealthCheckResponse.named("switchboard-message-topic").status(topic && store)
+                .withData("topic", topic ? "UP" : "DOWN")
+                .withData("history-store", store ? "UP" : "DOWN")
+                .build();
     }
 }

@@ -1,34 +1,42 @@
 package org.switchboard.bus;
 
+import org.switchboard.history.ChannelNumbering;
+
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
- * The message bus inside one JVM: numbers each publication in one epoch and hands it straight
+ * The message bus inside one JVM: numbers (and, where the channel keeps history, stores) each
+ * publication with the same {@link ChannelNumbering} the JMS sequencer uses, and hands it straight
  * back to the handler, on the publisher's thread, under one lock that fixes the order. It gives
- * the hub's own logic (requests, presence, confirmation, a publisher's order) fast unit tests with
- * the same ledger and pipeline as the JMS bus. It carries nothing to other members.
+ * the hub's own logic (requests, presence, confirmation, history, a publisher's order) fast unit
+ * tests with the same ledger and pipeline as the JMS bus. It carries nothing to other members.
  */
 public final class InMemoryMessageBus implements MessageBus {
 
     private final PublishLedger ledger;
-    private final long epoch = System.currentTimeMillis();
-    private final ChannelSequencer positions = new ChannelSequencer();
+    private final ChannelNumbering numbering;
     private BatchHandler handler;
     private boolean running;
 
+    /** Every channel live-only. */
     public InMemoryMessageBus(PublishLedger ledger) {
+        this(ledger, new ChannelNumbering(null, channel -> null, "in-memory"));
+    }
+
+    public InMemoryMessageBus(PublishLedger ledger, ChannelNumbering numbering) {
         this.ledger = ledger;
+        this.numbering = numbering;
     }
 
     @Override
     public synchronized void start(BatchHandler handler) {
         this.handler = handler;
+        numbering.takeOver();
         running = true;
     }
 
     @Override
-    public void publish(HubEvent event, Consumer<Throwable> done) {
+    public void publish(HubEvent event, PublishCallback done) {
         PublishLedger.Pending pending = ledger.open(event, done);
         synchronized (this) {
             if (!running) {
@@ -36,9 +44,7 @@ public final class InMemoryMessageBus implements MessageBus {
                 return;
             }
             ledger.awaitEcho(pending);
-            HubEvent tagged = pending.event();
-            handler.handle(List.of(tagged.kind() == HubEvent.Kind.MESSAGE
-                    ? tagged.at(epoch, positions.next(tagged.channel())) : tagged));
+            handler.handle(numbering.number(List.of(pending.event()), Long.MIN_VALUE));
         }
     }
 

@@ -1,7 +1,5 @@
 package org.switchboard.bus;
 
-import java.util.function.Consumer;
-
 /**
  * The one path every event takes: to the member that numbers publications, and from there to
  * every member of the deployment (this one included), which hands it to its {@link BatchHandler}.
@@ -14,11 +12,11 @@ public interface MessageBus {
     void start(BatchHandler handler);
 
     /**
-     * Hands the event on without blocking the caller. {@code done} runs once: with null when the
-     * event has come back sequenced (so it reached every member), or with the reason it could not
-     * be confirmed within the publish timeout ({@link PublishLedger}).
+     * Hands the event on without blocking the caller. {@code done} runs once: with the event as it
+     * came back sequenced (stored where its channel keeps history, and on its way to every member),
+     * or with the reason it was not published within the publish timeout ({@link PublishLedger}).
      */
-    void publish(HubEvent event, Consumer<Throwable> done);
+    void publish(HubEvent event, PublishCallback done);
 
     /** Answers, as timed out, this member's publications the bus has not confirmed in time. Called periodically. */
     void expireOverdue();

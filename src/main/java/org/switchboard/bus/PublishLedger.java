@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * This member's publications that are not answered yet. A publication counts as published only
@@ -22,11 +21,11 @@ public final class PublishLedger {
     public static final class Pending {
         private final HubEvent event;
         private final long enqueuedNanos = System.nanoTime();
-        private final Consumer<Throwable> done;
+        private final PublishCallback done;
         private final AtomicBoolean answered = new AtomicBoolean();
         private volatile Runnable afterAnswer;
 
-        Pending(HubEvent event, Consumer<Throwable> done) {
+        Pending(HubEvent event, PublishCallback done) {
             this.event = event;
             this.done = done;
         }
@@ -41,8 +40,8 @@ public final class PublishLedger {
             this.afterAnswer = hook;
         }
 
-        /** Answers the publisher unless it already was; {@code failure} null means published. */
-        public boolean answer(Throwable failure) {
+        /** Answers the publisher unless it already was; {@code failure} null means published as {@code confirmed}. */
+        public boolean answer(HubEvent confirmed, Throwable failure) {
             if (!answered.compareAndSet(false, true)) {
                 return false;
             }
@@ -50,7 +49,7 @@ public final class PublishLedger {
             if (hook != null) {
                 hook.run();
             }
-            done.accept(failure);
+            done.answered(confirmed, failure);
             return true;
         }
     }
@@ -66,7 +65,7 @@ public final class PublishLedger {
     }
 
     /** Opens an entry for the event (not yet awaiting its echo). */
-    public Pending open(HubEvent event, Consumer<Throwable> done) {
+    public Pending open(HubEvent event, PublishCallback done) {
         return new Pending(event.withRef(refPrefix + refs.incrementAndGet()), done);
     }
 
@@ -85,9 +84,14 @@ public final class PublishLedger {
         String ref = event.ref();
         if (ref != null && ref.startsWith(refPrefix)) {
             Pending pending = awaitingEcho.remove(ref);
-            if (pending != null) {
+            if (pending == null) {
+                return;
+            }
+            if (event.kind() == HubEvent.Kind.REJECTED) {
+                pending.answer(null, new RejectedPublication(event.dataJson()));
+            } else {
                 lastFailed = false;
-                pending.answer(null);
+                pending.answer(event, null);
             }
         }
     }
@@ -95,7 +99,7 @@ public final class PublishLedger {
     /** Refuses one publication that never reached the bus (full queue, stopping); the bus itself is fine. */
     public void refuse(Pending pending, Throwable failure) {
         forget(pending);
-        pending.answer(failure);
+        pending.answer(null, failure);
     }
 
     /** Fails one publication because the bus failed it (a send failed, or no echo in time). */
@@ -127,7 +131,7 @@ public final class PublishLedger {
     public void failAll(Throwable failure) {
         for (Pending pending : awaitingEcho.values()) {
             if (awaitingEcho.remove(pending.event.ref(), pending)) {
-                pending.answer(failure);
+                pending.answer(null, failure);
             }
         }
     }
@@ -140,6 +144,13 @@ public final class PublishLedger {
     /** The bus is reachable again (e.g. a subscription was just opened). */
     public void reachable() {
         lastFailed = false;
+    }
+
+    /** The sequencer refused the publication (its reason as message); the bus itself is fine. */
+    public static final class RejectedPublication extends Exception {
+        public RejectedPublication(String reason) {
+            super(reason, null, false, false);
+        }
     }
 
     /** Publications awaiting their echo now. */

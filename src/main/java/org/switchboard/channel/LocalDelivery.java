@@ -46,11 +46,20 @@ public class LocalDelivery {
      */
     public int deliver(HubEvent event, WriteRound round) {
         Set<Connection> targets = subscriptions.subscribers(event.channel());
+        if (event.kind() == HubEvent.Kind.MESSAGE) {
+            if (targets.isEmpty()) {
+                return 0;
+            }
+            byte[] frame = OutboundCodec.message(event.channel(), event.epoch(), event.seq(), event.ts(), event.from(), event.dataJson());
+            for (Connection connection : targets) {
+                connection.deliver(event.channel(), event.epoch(), event.seq(), frame, round);
+            }
+            return targets.size();
+        }
         byte[] frame = switch (event.kind()) {
-            case MESSAGE -> targets.isEmpty() ? null
-                    : OutboundCodec.message(event.channel(), event.epoch(), event.seq(), event.ts(), event.from(), event.dataJson());
             case JOIN -> announces(targets) ? OutboundCodec.join(event.channel(), event.from()) : null;
             case LEAVE -> announces(targets) ? OutboundCodec.leave(event.channel(), event.from()) : null;
+            default -> null; // answers to publishers, delivered to nobody
         };
         if (frame == null) {
             return 0;

@@ -27,11 +27,11 @@ import java.util.List;
  * whatever has queued up since their last send as one message; with nothing queued a batch is a
  * single event, so batching adds no wait. The layout is private to the members of one cluster,
  * which run the same build: a format byte, then per event its kind, channel, sender, timestamp,
- * position, reference and payload.
+ * position, reference, idempotency key and payload.
  */
 final class EventCodec {
 
-    private static final byte FORMAT = 1;
+    private static final byte FORMAT = 2;
 
     private EventCodec() {
     }
@@ -66,6 +66,7 @@ final class EventCodec {
                 out.writeLong(event.epoch());
                 out.writeLong(event.seq());
                 writeNullable(out, event.ref());
+                writeNullable(out, event.key());
                 writeNullable(out, event.dataJson());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -144,8 +145,9 @@ final class EventCodec {
                 long epoch = in.readLong();
                 long seq = in.readLong();
                 String ref = readNullable(in);
+                String key = readNullable(in);
                 String data = readNullable(in);
-                events.add(new HubEvent(kind, channel, from, ts, data, epoch, seq, ref));
+                events.add(new HubEvent(kind, channel, from, ts, data, epoch, seq, ref, key));
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated event batch", e);

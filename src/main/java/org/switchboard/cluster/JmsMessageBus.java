@@ -5,11 +5,12 @@ import jakarta.inject.Inject;
 import org.switchboard.bus.BatchHandler;
 import org.switchboard.bus.HubEvent;
 import org.switchboard.bus.MessageBus;
+import org.switchboard.bus.PublishCallback;
 import org.switchboard.bus.PublishLedger;
 import org.switchboard.config.HubSettings;
 import org.switchboard.connection.HubExecutors;
-
-import java.util.function.Consumer;
+import org.switchboard.history.ChannelNumbering;
+import org.switchboard.history.HistoryService;
 
 /**
  * The message bus over Jakarta Messaging: members send events to the ingress queue (the
@@ -30,6 +31,10 @@ public class JmsMessageBus implements MessageBus {
     SequencerLease lease;
     @Inject
     PublishLedger ledger;
+    @Inject
+    HistoryService history;
+    @Inject
+    Grid grid;
 
     private IngressSender sender;
     private PublicationRouter router;
@@ -44,7 +49,8 @@ public class JmsMessageBus implements MessageBus {
             return;
         }
         sequencer = new Sequencer(resources::connectionFactory, resources::ingress, resources::topic, lease::isHeld,
-                executors::newThread, settings.publishQueue(), settings.publishTimeoutMs());
+                executors::newThread, settings.publishQueue(), settings.publishTimeoutMs() / 2,
+                new ChannelNumbering(history.store(), history.retention(), grid.deploymentId()));
         sender = new IngressSender(settings.publishQueue(), ledger, resources::connectionFactory, resources::ingress);
         router = new PublicationRouter(ledger, sequencer, sender::offer);
         subscriber = new TopicSubscriber(resources::connectionFactory, resources::topic, handler, ledger::reachable);
@@ -59,7 +65,7 @@ public class JmsMessageBus implements MessageBus {
     }
 
     @Override
-    public void publish(HubEvent event, Consumer<Throwable> done) {
+    public void publish(HubEvent event, PublishCallback done) {
         if (!running) {
             ledger.refuse(ledger.open(event, done), new IllegalStateException("hub not running"));
             return;

@@ -1,10 +1,10 @@
 package org.switchboard.cluster;
 
 import org.switchboard.bus.HubEvent;
+import org.switchboard.bus.PublishCallback;
 import org.switchboard.bus.PublishLedger;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -28,7 +28,7 @@ final class PublicationRouter {
         this.ingress = ingress;
     }
 
-    void publish(HubEvent event, Consumer<Throwable> done) {
+    void publish(HubEvent event, PublishCallback done) {
         PublishLedger.Pending pending = ledger.open(event, done);
         if (local.isActive() && unansweredViaQueue.get() == 0) {
             ledger.awaitEcho(pending);

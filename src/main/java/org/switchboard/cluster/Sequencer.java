@@ -8,9 +8,11 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.Topic;
-import org.switchboard.bus.ChannelSequencer;
 import org.switchboard.bus.HubEvent;
+import org.switchboard.history.ChannelNumbering;
+import org.switchboard.history.HistoryStore;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -23,18 +25,19 @@ import java.util.logging.Logger;
 
 /**
  * Runs on every member but works only on the lease holder: it gives each publication its channel
- * position (epoch, seq) and forwards everything to the topic. One numbering authority is what
- * makes every member deliver a channel's messages with the same sequence numbers in the same
- * order. A new holder starts a new epoch (its start time) and numbers each channel from 1 again.
+ * position (epoch, seq), stores those of channels with history ({@link ChannelNumbering}) and
+ * forwards everything to the topic. One numbering authority is what makes every member deliver a
+ * channel's messages with the same sequence numbers in the same order. A new holder continues
+ * each channel with history from the store; live-only channels start a new epoch.
  * <p>
  * Events reach it through one inbox from two sides: an ingress reader thread takes other members'
  * batches from the ingress queue, and this member's own publications are offered directly
  * ({@link #offerLocal}) while it is the holder, which spares them a broker round trip — on a single
  * server that is every publication. Whatever is in the inbox when the sequencer sends goes to the
  * topic as one message. DUPS_OK acknowledgement lets the broker client acknowledge the queue in
- * batches; the price is that a takeover may forward a few events twice. Events older than the
- * publish timeout are dropped: their publishers have already been told {@code unavailable}, and
- * delivering them late would contradict that.
+ * batches; after a takeover a few events may come again, and the store's key on each publication
+ * answers them as duplicates. Events older than half the publish timeout are rejected, not
+ * numbered: a publisher is told {@code unavailable} only for what no member will ever deliver.
  */
 final class Sequencer implements Runnable, LocalSequencing {
 
@@ -47,12 +50,15 @@ final class Sequencer implements Runnable, LocalSequencing {
     private final BiFunction<String, Runnable, Thread> threads;
     private final long staleAfterMs;
     private final BlockingQueue<HubEvent> inbox;
+    private final ChannelNumbering numbering;
     private final Backoff backoff = new Backoff(100, 5000);
     private volatile boolean running = true;
     private volatile boolean active;
 
     Sequencer(Supplier<ConnectionFactory> factory, Supplier<Queue> ingress, Supplier<Topic> topic, BooleanSupplier holdsLease,
-              BiFunction<String, Runnable, Thread> threads, int inboxCapacity, long staleAfterMs) {
+              BiFunction<String, Runnable, Thread> threads, int inboxCapacity, long staleAfterMs,
+              ChannelNumbering numbering) {
+        this.numbering = numbering;
         this.factory = factory;
         this.ingress = ingress;
         this.topic = topic;
@@ -89,6 +95,11 @@ final class Sequencer implements Runnable, LocalSequencing {
             try (jakarta.jms.Connection outbound = factory.get().createConnection();
                  jakarta.jms.Connection inbound = factory.get().createConnection()) {
                 sequence(outbound, inbound);
+            } catch (HistoryStore.Fenced e) {
+                LOG.log(Level.WARNING, "sequencer stepped down: " + e.getMessage());
+                if (!pause(SequencerLease.TTL_SECONDS * 1000)) {
+                    return;
+                }
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "sequencer lost the broker: " + e);
                 if (running && !backoff.pause()) {
@@ -100,8 +111,7 @@ final class Sequencer implements Runnable, LocalSequencing {
 
     private void sequence(jakarta.jms.Connection outbound, jakarta.jms.Connection inbound)
             throws JMSException, InterruptedException {
-        long epoch = System.currentTimeMillis();
-        ChannelSequencer positions = new ChannelSequencer();
+        numbering.takeOver();
         Session out = outbound.createSession(false, Session.AUTO_ACKNOWLEDGE);
         MessageProducer producer = EventCodec.producer(out, topic.get());
         Session in = inbound.createSession(false, Session.DUPS_OK_ACKNOWLEDGE);
@@ -110,25 +120,28 @@ final class Sequencer implements Runnable, LocalSequencing {
         Thread readerThread = threads.apply("switchboard-ingress-reader", reader);
         readerThread.start();
         active = true;
-        LOG.info("sequencer active, epoch " + epoch);
+        LOG.info("sequencer active");
         backoff.reset();
         EventCodec.Batch batch = new EventCodec.Batch();
+        List<HubEvent> taken = new ArrayList<>();
         try {
             while (running && holdsLease.getAsBoolean() && !reader.failed) {
                 HubEvent first = inbox.poll(250, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
+                taken.clear();
+                long bytes = 0;
+                for (HubEvent event = first; event != null;
+                     event = taken.size() >= EventCodec.Batch.MAX_EVENTS || bytes >= EventCodec.Batch.MAX_BYTES ? null : inbox.poll()) {
+                    taken.add(event);
+                    bytes += event.dataJson() == null ? 64 : event.dataJson().length() + 64;
+                }
                 batch.clear();
-                long now = System.currentTimeMillis();
-                for (HubEvent event = first; event != null; event = batch.isFull() ? null : inbox.poll()) {
-                    if (now - event.ts() <= staleAfterMs) {
-                        batch.add(event.kind() == HubEvent.Kind.MESSAGE ? event.at(epoch, positions.next(event.channel())) : event);
-                    }
+                for (HubEvent event : numbering.number(taken, System.currentTimeMillis() - staleAfterMs)) {
+                    batch.add(event);
                 }
-                if (!batch.isEmpty()) {
-                    producer.send(batch.toMessage(out));
-                }
+                producer.send(batch.toMessage(out));
             }
             if (reader.failed) {
                 throw new JMSException("ingress reader lost the broker");

@@ -72,6 +72,46 @@ public class HubSettings {
     @ConfigProperty(name = "switchboard.jms.publish-timeout-ms", defaultValue = "5000")
     long publishTimeoutMs;
 
+    @Inject
+    @ConfigProperty(name = "switchboard.history.enabled", defaultValue = "true")
+    boolean historyEnabled;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.history.datasource", defaultValue = "jdbc/__default")
+    String historyDataSource;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.history.max-messages", defaultValue = "1000")
+    int historyMaxMessages;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.history.max-age", defaultValue = "24h")
+    String historyMaxAge;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.history.channels", defaultValue = " ")
+    String historyChannels;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.history.resume-max", defaultValue = "1000")
+    int historyResumeMax;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.history.page-max", defaultValue = "100")
+    int historyPageMax;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.history.prune-interval-ms", defaultValue = "10000")
+    long historyPruneIntervalMs;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.history.prune-max-rows", defaultValue = "10000")
+    int historyPruneMaxRows;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.history.statement-timeout-s", defaultValue = "2")
+    int historyStatementTimeoutS;
+
     public long heartbeatIntervalMs() {
         return heartbeatIntervalMs;
     }
@@ -131,5 +171,50 @@ public class HubSettings {
 
     public long publishTimeoutMs() {
         return publishTimeoutMs;
+    }
+
+    /** Whether any channel keeps history; false makes every channel live-only. */
+    public boolean historyEnabled() {
+        return historyEnabled;
+    }
+
+    /** JNDI name of the history store's DataSource. */
+    public String historyDataSource() {
+        return historyDataSource;
+    }
+
+    public int historyMaxMessages() {
+        return historyMaxMessages;
+    }
+
+    public String historyMaxAge() {
+        return historyMaxAge;
+    }
+
+    /** Per-pattern rules: {@code pattern=live} or {@code pattern=<messages>/<age>}, comma separated. */
+    public String historyChannels() {
+        return historyChannels;
+    }
+
+    /** Most missed messages a subscription resumes with; a longer gap is answered "not recovered". */
+    public int historyResumeMax() {
+        return historyResumeMax;
+    }
+
+    /** Most messages one history request returns. */
+    public int historyPageMax() {
+        return historyPageMax;
+    }
+
+    public long historyPruneIntervalMs() {
+        return historyPruneIntervalMs;
+    }
+
+    public int historyPruneMaxRows() {
+        return historyPruneMaxRows;
+    }
+
+    public int historyStatementTimeoutS() {
+        return historyStatementTimeoutS;
     }
 }

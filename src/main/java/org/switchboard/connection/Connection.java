@@ -1,5 +1,9 @@
 package org.switchboard.connection;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 import jakarta.websocket.CloseReason;
 import org.switchboard.protocol.Member;
 import org.switchboard.protocol.OutboundCodec;
@@ -35,6 +39,8 @@ public final class Connection {
     private volatile int closing;
     private final Consumer<Connection> onOverflow;
     private volatile long lastHeardNanos = System.nanoTime();
+    /** Subscriptions reading their missed messages from history (null when none, the usual case). */
+    private volatile Map<String, CatchUp> catchingUp;
 
     public Connection(String id, Identity identity, FrameSink sink, java.util.concurrent.Executor writers,
                       int queueCapacity, int batchMaxBytes, int publishPerSecond, Consumer<Connection> onOverflow) {
@@ -105,6 +111,63 @@ public final class Connection {
         if (!queue.offer(envelope, round)) {
             onOverflow.accept(this);
         }
+    }
+
+    /**
+     * Delivers a live message of {@code channel}, or holds it back while that subscription still
+     * reads its missed messages ({@link #beginCatchUp}).
+     */
+    public void deliver(String channel, long epoch, long seq, byte[] frame, WriteRound round) {
+        if (catchingUp != null && holdBack(channel, epoch, seq, frame)) {
+            return;
+        }
+        send(frame, round);
+    }
+
+    private synchronized boolean holdBack(String channel, long epoch, long seq, byte[] frame) {
+        CatchUp catchUp = catchingUp == null ? null : catchingUp.get(channel);
+        if (catchUp == null) {
+            return false;
+        }
+        if (!catchUp.hold(epoch, seq, frame)) {
+            onOverflow.accept(this);
+        }
+        return true;
+    }
+
+    /** From now until {@link #finishCatchUp}, live messages of {@code channel} are held back. Call before subscribing. */
+    public synchronized void beginCatchUp(String channel) {
+        Map<String, CatchUp> map = catchingUp == null ? new HashMap<>() : new HashMap<>(catchingUp);
+        map.put(channel, new CatchUp());
+        catchingUp = map;
+    }
+
+    /**
+     * Queues {@code reply}, then the stored {@code missed} frames, then the held-back live messages
+     * that come after {@code (epoch, lastSent)}; from then on live messages flow directly.
+     */
+    public synchronized void finishCatchUp(String channel, byte[] reply, List<byte[]> missed, long epoch, long lastSent) {
+        CatchUp catchUp = catchingUp == null ? null : catchingUp.get(channel);
+        endCatchUp(channel);
+        send(reply);
+        for (byte[] frame : missed) {
+            send(frame);
+        }
+        if (catchUp != null) {
+            for (byte[] frame : catchUp.after(epoch, lastSent)) {
+                send(frame);
+            }
+        }
+    }
+
+    /** Stops holding back without sending anything (the subscription was refused). */
+    public synchronized void endCatchUp(String channel) {
+        if (catchingUp == null || !catchingUp.containsKey(channel)) {
+            return;
+        }
+        Map<String, CatchUp> map = new HashMap<>(catchingUp);
+        map.remove(channel);
+        catchingUp = map.isEmpty() ? null : map;
     }
 
     public void heard() {

@@ -51,7 +51,7 @@ public class ChannelService {
         }
         subscriptions.add(channel, connection);
         if (presence.join(channel, connection.member())) {
-            bus.publish(HubEvent.join(channel, connection.member()), ChannelService::logFailure);
+            bus.publish(HubEvent.join(channel, connection.member()), (confirmed, failure) -> logFailure(failure));
         }
         return null;
     }
@@ -62,7 +62,7 @@ public class ChannelService {
         }
         subscriptions.remove(channel, connection);
         if (presence.leave(channel, connection.member())) {
-            bus.publish(HubEvent.leave(channel, connection.member()), ChannelService::logFailure);
+            bus.publish(HubEvent.leave(channel, connection.member()), (confirmed, failure) -> logFailure(failure));
         }
     }
 

@@ -11,8 +11,13 @@ import org.switchboard.channel.LocalDelivery;
 import org.switchboard.connection.HubExecutors;
 import org.switchboard.connection.WriteRound;
 import org.switchboard.container.DirectBeans;
+import org.switchboard.history.HistoryService;
+import org.switchboard.history.HistoryStore;
+import org.switchboard.protocol.StoredMessage;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,6 +26,12 @@ import java.util.logging.Logger;
  * event's frame for the local subscribers of its channel, confirm this member's own publications
  * among them (their {@code ok} replies queue behind the echoes), then start the writes of every
  * queue the batch woke, together ({@link WriteRound}). The bus calls it from one thread at a time.
+ * <p>
+ * On channels with history it also keeps this member's deliveries gap-free and single: it knows
+ * the last position it delivered per channel with local subscribers; a message it has already
+ * delivered is not delivered again, and one that skips positions (this member's topic
+ * subscription missed messages, e.g. while the broker was away) is preceded by the missing ones,
+ * read from the store.
  */
 @ApplicationScoped
 public class DeliveryPipeline implements BatchHandler {
@@ -35,14 +46,19 @@ public class DeliveryPipeline implements BatchHandler {
     HubMetrics metrics;
     @Inject
     HubExecutors executors;
+    @Inject
+    HistoryService history;
 
     private WriteRound round;
+    /** channel → {epoch, last seq delivered here}, for channels with history and local subscribers. */
+    private final Map<String, long[]> delivered = new ConcurrentHashMap<>();
 
     /** The per-message path calls these directly, not through client proxies ({@link DirectBeans}). */
     @PostConstruct
     void holdDirectReferences() {
         delivery = DirectBeans.of(LocalDelivery.class);
         metrics = DirectBeans.of(HubMetrics.class);
+        history = DirectBeans.of(HistoryService.class);
     }
 
     /** Called by the lifecycle once the writer threads exist. */
@@ -56,7 +72,8 @@ public class DeliveryPipeline implements BatchHandler {
             int delivered = 0;
             for (HubEvent event : batch) {
                 try {
-                    delivered += delivery.deliver(event, round);
+                    delivered += event.isMessage() && history.keepsHistory(event.channel())
+                            ? deliverInOrder(event) : delivery.deliver(event, round);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "dropping undeliverable event on " + event.channel(), e);
                 }
@@ -67,6 +84,46 @@ public class DeliveryPipeline implements BatchHandler {
             }
         } finally {
             round.start();
+        }
+    }
+
+    private int deliverInOrder(HubEvent event) {
+        long[] last = this.delivered.get(event.channel());
+        int count = 0;
+        if (last != null && last[0] == event.epoch()) {
+            if (event.seq() <= last[1]) {
+                return 0;
+            }
+            if (event.seq() > last[1] + 1) {
+                count += fillGap(event, last[1]);
+            }
+        }
+        count += delivery.deliver(event, round);
+        if (count > 0) {
+            this.delivered.put(event.channel(), new long[]{event.epoch(), event.seq()});
+        } else {
+            this.delivered.remove(event.channel());
+        }
+        return count;
+    }
+
+    /** Delivers the stored messages between {@code lastSeq} and the event; none if the store cannot say. */
+    private int fillGap(HubEvent event, long lastSeq) {
+        HistoryStore store = history.store();
+        int missing = (int) Math.min(event.seq() - lastSeq - 1, 10_000);
+        try {
+            int count = 0;
+            for (StoredMessage m : store.after(event.channel(), lastSeq, missing)) {
+                if (m.epoch() == event.epoch() && m.seq() < event.seq()) {
+                    count += delivery.deliver(new HubEvent(HubEvent.Kind.MESSAGE, event.channel(), m.from(), m.ts(),
+                            m.dataJson(), m.epoch(), m.seq(), null, null), round);
+                }
+            }
+            metrics.gapFilled(missing);
+            return count;
+        } catch (HistoryStore.HistoryUnavailable e) {
+            LOG.log(Level.WARNING, "could not fill a gap of " + missing + " on " + event.channel() + ": " + e.getMessage());
+            return 0;
         }
     }
 }

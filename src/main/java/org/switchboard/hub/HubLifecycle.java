@@ -13,6 +13,7 @@ import org.switchboard.connection.ConnectionRegistry;
 import org.switchboard.connection.HubExecutors;
 import org.switchboard.container.ContainerAdaptations;
 import org.switchboard.container.DirectBeans;
+import org.switchboard.history.HistoryService;
 import org.switchboard.presence.PresenceJanitor;
 
 import java.util.concurrent.ScheduledFuture;
@@ -56,6 +57,8 @@ public class HubLifecycle implements ServletContextListener {
     Heartbeat heartbeat;
     @Inject
     ConnectionRegistry registry;
+    @Inject
+    HistoryService history;
 
     private ScheduledFuture<?> watchdog;
     private boolean started;
@@ -70,16 +73,18 @@ public class HubLifecycle implements ServletContextListener {
         executors.start(adaptations.writerThreads());
         // 3. the connection cap, decided and logged now rather than at the first handshake
         cap.cap();
-        // 4. the bus, handing every batch to the delivery pipeline; the watchdog answers what it cannot confirm
+        // 4. the history store (schema migrated now), its readers and pruning (by the member that numbers)
+        history.start(executors.scheduler(), executors.named("switchboard-history"), lease::isHeld);
+        // 5. the bus, handing every batch to the delivery pipeline; the watchdog answers what it cannot confirm
         DeliveryPipeline direct = DirectBeans.of(DeliveryPipeline.class); // called per batch: no client proxy
         direct.start();
         bus.start(direct);
         watchdog = executors.scheduler().scheduleWithFixedDelay(bus::expireOverdue, 250, 250, TimeUnit.MILLISECONDS);
-        // 5. the sequencer lease (alone: this member numbers at once)
+        // 6. the sequencer lease (alone: this member numbers at once)
         lease.start();
-        // 6. presence clean-up, which publishes leave events: only now that the bus runs
+        // 7. presence clean-up, which publishes leave events: only now that the bus runs
         janitor.start();
-        // 7. heartbeat
+        // 8. heartbeat
         heartbeat.start();
         LOG.info("Switchboard started");
     }
@@ -107,6 +112,7 @@ public class HubLifecycle implements ServletContextListener {
             watchdog.cancel(false);
         }
         bus.stop();
+        history.stop();
         // 5. the hub's threads, then the adaptations' own
         executors.stop();
         adaptations.stop();

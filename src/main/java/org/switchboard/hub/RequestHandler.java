@@ -7,6 +7,7 @@ import org.switchboard.admin.HubMetrics;
 import org.switchboard.channel.ChannelName;
 import org.switchboard.bus.HubEvent;
 import org.switchboard.bus.MessageBus;
+import org.switchboard.bus.PublishLedger;
 import org.switchboard.config.HubSettings;
 import org.switchboard.connection.Connection;
 import org.switchboard.container.DirectBeans;
@@ -33,6 +34,8 @@ public class RequestHandler {
     MessageBus bus;
     @Inject
     HubMetrics metrics;
+    @Inject
+    HistoryRequests history;
 
     /** The per-message path calls these directly, not through client proxies ({@link DirectBeans}). */
     @PostConstruct
@@ -41,6 +44,7 @@ public class RequestHandler {
         channels = DirectBeans.of(ChannelService.class);
         bus = DirectBeans.of(MessageBus.class);
         metrics = DirectBeans.of(HubMetrics.class);
+        history = DirectBeans.of(HistoryRequests.class);
     }
 
     public void handle(Connection connection, Inbound inbound) {
@@ -64,9 +68,12 @@ public class RequestHandler {
         }
         switch (request.type()) {
             case SUBSCRIBE -> {
-                ErrorCode refused = channels.subscribe(connection, request.channel());
+                boolean withHistory = !connection.isSubscribed(request.channel()) && history.keepsHistory(request.channel());
+                ErrorCode refused = withHistory ? history.subscribe(connection, request) : channels.subscribe(connection, request.channel());
                 if (refused == null) {
-                    connection.send(OutboundCodec.ok(request.id()));
+                    if (!withHistory) {
+                        connection.send(OutboundCodec.ok(request.id()));
+                    }
                 } else {
                     error(connection, request.id(), refused,
                             "at most " + settings.maxSubscriptions() + " subscriptions per connection");
@@ -80,6 +87,7 @@ public class RequestHandler {
             case PRESENCE -> connection.send(OutboundCodec.presence(request.id(), request.channel(),
                     presence.members(request.channel())));
             case PING -> connection.send(OutboundCodec.pong(request.id()));
+            case HISTORY -> history.query(connection, request);
         }
     }
 
@@ -89,12 +97,17 @@ public class RequestHandler {
                     "at most " + settings.publishPerSecond() + " publications per second; this one was dropped");
             return;
         }
-        HubEvent event = HubEvent.message(request.channel(), connection.member(), request.dataJson());
+        HubEvent event = HubEvent.message(request.channel(), connection.member(), request.dataJson(), request.key());
         String id = request.id();
-        bus.publish(event, failure -> {
+        bus.publish(event, (confirmed, failure) -> {
             if (failure == null) {
-                metrics.published();
-                connection.send(OutboundCodec.ok(id));
+                boolean duplicate = confirmed.kind() == HubEvent.Kind.DUPLICATE;
+                if (!duplicate) {
+                    metrics.published();
+                }
+                connection.send(OutboundCodec.published(id, confirmed.epoch(), confirmed.seq(), duplicate));
+            } else if (failure instanceof PublishLedger.RejectedPublication rejected) {
+                error(connection, id, ErrorCode.UNAVAILABLE, rejected.getMessage() + "; not published, retry later");
             } else {
                 error(connection, id, ErrorCode.UNAVAILABLE, "message topic unavailable; not published, retry later");
             }

@@ -73,7 +73,7 @@ public class PresenceJanitor {
             try {
                 if (registry.remove(entry)) {
                     LOG.fine(() -> "presence of " + entry.member() + " on " + entry.channel() + " removed: its member is gone");
-                    bus.publish(HubEvent.leave(entry.channel(), entry.member()), error -> { });
+                    bus.publish(HubEvent.leave(entry.channel(), entry.member()), (confirmed, error) -> { });
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "presence entry " + entry.raw() + " not cleaned", e);

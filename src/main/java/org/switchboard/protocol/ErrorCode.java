@@ -12,7 +12,9 @@ public enum ErrorCode {
     TOO_MANY_SUBSCRIPTIONS("too_many_subscriptions"),
     RATE_LIMITED("rate_limited"),
     BINARY_NOT_SUPPORTED("binary_not_supported"),
-    UNAVAILABLE("unavailable");
+    UNAVAILABLE("unavailable"),
+    INVALID_FIELD("invalid_field"),
+    NO_HISTORY("no_history");
 
     private final String wire;
 

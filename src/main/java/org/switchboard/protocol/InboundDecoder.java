@@ -27,6 +27,9 @@ public class InboundDecoder implements Decoder.Text<Inbound> {
      * which on Payara is a class-path scan (docs/benchmarks-history.md, run 1).
      */
     private static final JsonProvider JSON = JsonProvider.provider();
+    /** Longest idempotency key a publication may carry. */
+    public static final int MAX_KEY_LENGTH = 128;
+    private static final java.util.Set<String> POSITION_FIELDS = java.util.Set.of("since", "after", "before");
 
     @Override
     public Inbound decode(String text) {
@@ -34,21 +37,53 @@ public class InboundDecoder implements Decoder.Text<Inbound> {
         String typeName = null;
         String channel = null;
         String data = null;
+        String key = null;
+        Position since = null;
+        Position after = null;
+        Position before = null;
+        int limit = 0;
+        String invalid = null;
         try (JsonParser parser = JSON.createParser(new StringReader(text))) {
             if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
                 return new Inbound.Rejected(null, ErrorCode.MALFORMED_JSON, "a frame must be one JSON object");
             }
             JsonParser.Event event;
             while ((event = parser.next()) == JsonParser.Event.KEY_NAME) {
-                String key = parser.getString();
+                String name = parser.getString();
                 int valueFrom = (int) parser.getLocation().getStreamOffset();
                 JsonParser.Event value = parser.next();
+                if (value == JsonParser.Event.START_OBJECT && POSITION_FIELDS.contains(name)) {
+                    Position position = position(parser);
+                    if (position == null) {
+                        invalid = "field '" + name + "' must be {\"epoch\": n, \"seq\": n} with integers >= 0";
+                    }
+                    switch (name) {
+                        case "since" -> since = position;
+                        case "after" -> after = position;
+                        default -> before = position;
+                    }
+                    continue;
+                }
                 skipNested(parser, value);
-                switch (key) {
+                switch (name) {
                     case "id" -> id = stringOrNull(parser, value);
                     case "type" -> typeName = stringOrNull(parser, value);
                     case "channel" -> channel = stringOrNull(parser, value);
                     case "data" -> data = rawValue(text, valueFrom, (int) parser.getLocation().getStreamOffset());
+                    case "key" -> {
+                        key = stringOrNull(parser, value);
+                        if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+                            invalid = "field 'key' must be a string of 1 to " + MAX_KEY_LENGTH + " characters";
+                        }
+                    }
+                    case "limit" -> {
+                        limit = value == JsonParser.Event.VALUE_NUMBER && parser.isIntegralNumber()
+                                ? (int) Math.max(-1, Math.min(Integer.MAX_VALUE, parser.getLong())) : -1;
+                        if (limit < 1) {
+                            invalid = "field 'limit' must be a positive integer";
+                        }
+                    }
+                    case "since", "after", "before" -> invalid = "field '" + name + "' must be {\"epoch\": n, \"seq\": n}";
                     default -> { }
                 }
             }
@@ -60,7 +95,39 @@ public class InboundDecoder implements Decoder.Text<Inbound> {
         } catch (JsonException e) {
             return new Inbound.Rejected(null, ErrorCode.MALFORMED_JSON, "frame is not valid JSON");
         }
-        return interpret(id, typeName, channel, data);
+        Inbound interpreted = interpret(id, typeName, channel, data);
+        if (!(interpreted instanceof Inbound.Request request)) {
+            return interpreted;
+        }
+        if (invalid != null) {
+            return new Inbound.Rejected(id, ErrorCode.INVALID_FIELD, invalid);
+        }
+        ClientRequest plain = request.request();
+        return new Inbound.Request(new ClientRequest(plain.type(), id, channel, data, key, since, after, before, limit));
+    }
+
+    /** A position object, read after its START_OBJECT; null when it is not two integers >= 0 (read to its end anyway). */
+    private static Position position(JsonParser parser) {
+        long epoch = -1;
+        long seq = -1;
+        boolean valid = true;
+        JsonParser.Event event;
+        while ((event = parser.next()) == JsonParser.Event.KEY_NAME) {
+            String field = parser.getString();
+            JsonParser.Event value = parser.next();
+            skipNested(parser, value);
+            if (value != JsonParser.Event.VALUE_NUMBER || !parser.isIntegralNumber()) {
+                valid = false;
+                continue;
+            }
+            long number = parser.getLong();
+            switch (field) {
+                case "epoch" -> epoch = number;
+                case "seq" -> seq = number;
+                default -> { }
+            }
+        }
+        return valid && epoch >= 0 && seq >= 0 ? new Position(epoch, seq) : null;
     }
 
     static Inbound interpret(String id, String typeName, String channel, String data) {

@@ -34,6 +34,60 @@ public final class OutboundCodec {
         return TextFrames.of(out -> writeOk(out, id));
     }
 
+    /** The {@code ok} reply to a publication: where it sits in its channel, and whether it was a retry already stored. */
+    public static byte[] published(String id, long epoch, long seq, boolean duplicate) {
+        return TextFrames.of(out -> writePublished(out, id, epoch, seq, duplicate));
+    }
+
+    /**
+     * The {@code ok} reply to a subscription of a channel with history: the channel's last position
+     * when the subscription started ({@code position} null when the store could not be read), and,
+     * when the client asked to resume, whether the missed messages follow ({@code recovered}) or
+     * where the channel's history now starts ({@code earliest}, the first stored seq).
+     */
+    public static byte[] subscribed(String id, Position position, Boolean recovered, Long earliest) {
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("ok", true);
+        if (position != null) {
+            data.put("epoch", position.epoch());
+            data.put("seq", position.seq());
+        }
+        if (recovered != null) {
+            data.put("recovered", recovered);
+        }
+        if (earliest != null) {
+            data.put("earliest", earliest);
+        }
+        return frame(ServerEnvelope.of("reply", id, null, data));
+    }
+
+    /**
+     * A page of a channel's history: its messages as {@code message} envelopes, oldest first, with
+     * the channel's epoch and the first and last seq it holds now (0 and 0 when it holds none).
+     */
+    public static byte[] history(String id, String channel, long epoch, long earliest, long latest, List<StoredMessage> page) {
+        return TextFrames.of(out -> {
+            out.ascii("{\"type\":\"history\"");
+            if (id != null) {
+                out.ascii(",\"id\":").quoted(id);
+            }
+            out.ascii(",\"channel\":").quoted(channel)
+                    .ascii(",\"data\":{\"epoch\":").number(epoch)
+                    .ascii(",\"earliest\":").number(earliest)
+                    .ascii(",\"latest\":").number(latest)
+                    .ascii(",\"messages\":[");
+            boolean first = true;
+            for (StoredMessage m : page) {
+                if (!first) {
+                    out.ascii(",");
+                }
+                first = false;
+                writeMessage(out, channel, m.epoch(), m.seq(), m.ts(), m.from(), m.dataJson());
+            }
+            out.ascii("]}}");
+        });
+    }
+
     public static byte[] error(String id, ErrorCode code, String message) {
         return frame(ServerEnvelope.of("reply", id, null,
                 Map.of("ok", false, "error", Map.of("code", code.wire(), "message", message))));
@@ -84,6 +138,30 @@ public final class OutboundCodec {
         } else {
             out.ascii("{\"type\":\"reply\",\"id\":").quoted(id).ascii(",\"data\":{\"ok\":true}}");
         }
+    }
+
+    static void writePublished(JsonUtf8 out, String id, long epoch, long seq, boolean duplicate) {
+        out.ascii("{\"type\":\"reply\"");
+        if (id != null) {
+            out.ascii(",\"id\":").quoted(id);
+        }
+        out.ascii(",\"data\":{\"ok\":true,\"epoch\":").number(epoch).ascii(",\"seq\":").number(seq);
+        if (duplicate) {
+            out.ascii(",\"duplicate\":true");
+        }
+        out.ascii("}}");
+    }
+
+    /** What JSON-B gives for the publish reply (for the test that keeps {@link #writePublished} equal to it). */
+    static ServerEnvelope publishedEnvelope(String id, long epoch, long seq, boolean duplicate) {
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("ok", true);
+        data.put("epoch", epoch);
+        data.put("seq", seq);
+        if (duplicate) {
+            data.put("duplicate", true);
+        }
+        return ServerEnvelope.of("reply", id, null, data);
     }
 
     /** What JSON-B gives for the {@code ok} reply (for the test that keeps {@link #writeOk} equal to it). */

@@ -10,7 +10,8 @@ public enum RequestType {
     UNSUBSCRIBE("unsubscribe", true, false),
     PUBLISH("publish", true, true),
     PRESENCE("presence", true, false),
-    PING("ping", false, false);
+    PING("ping", false, false),
+    HISTORY("history", true, false);
 
     private static final Map<String, RequestType> BY_WIRE = new HashMap<>();
 

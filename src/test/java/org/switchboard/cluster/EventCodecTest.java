@@ -20,14 +20,16 @@ class EventCodecTest {
     void batchRoundTripsEveryFieldIncludingNullsAndLargePayloads() {
         String large = "{\"text\":\"" + "é".repeat(40_000) + "\"}";
         List<HubEvent> events = List.of(
-                new HubEvent(HubEvent.Kind.MESSAGE, "room:1", ALICE, 1_700_000_000_123L, "{\"n\":1}", 42L, 7L, "m1:99"),
-                new HubEvent(HubEvent.Kind.JOIN, "room:1", ALICE, 5L, null, 0, 0, null),
-                new HubEvent(HubEvent.Kind.LEAVE, "room:2", new Member("c-2", "bob"), 6L, null, 0, 0, "x"),
-                new HubEvent(HubEvent.Kind.MESSAGE, "big", ALICE, 7L, large, 1L, 2L, null));
+                new HubEvent(HubEvent.Kind.MESSAGE, "room:1", ALICE, 1_700_000_000_123L, "{\"n\":1}", 42L, 7L, "m1:99", "key-1"),
+                new HubEvent(HubEvent.Kind.JOIN, "room:1", ALICE, 5L, null, 0, 0, null, null),
+                new HubEvent(HubEvent.Kind.LEAVE, "room:2", new Member("c-2", "bob"), 6L, null, 0, 0, "x", null),
+                new HubEvent(HubEvent.Kind.MESSAGE, "big", ALICE, 7L, large, 1L, 2L, null, null),
+                new HubEvent(HubEvent.Kind.DUPLICATE, "room:1", ALICE, 8L, null, 42L, 3L, "m1:98", "key-0"),
+                new HubEvent(HubEvent.Kind.REJECTED, "room:1", ALICE, 9L, "history store unavailable", 0, 0, "m1:97", null));
         EventCodec.Batch batch = new EventCodec.Batch();
         events.forEach(batch::add);
 
-        assertEquals(4, batch.size());
+        assertEquals(6, batch.size());
         assertEquals(events, EventCodec.decode(batch.toBytes()));
     }
 

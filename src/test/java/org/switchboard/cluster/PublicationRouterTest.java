@@ -48,7 +48,7 @@ class PublicationRouterTest {
     private final PublicationRouter router = new PublicationRouter(ledger, sequencing, ingress::offer);
 
     private void publish(String text) {
-        router.publish(HubEvent.message("room", ALICE, "\"" + text + "\""), answers::add);
+        router.publish(HubEvent.message("room", ALICE, "\"" + text + "\""), (confirmed, failure) -> answers.add(failure));
     }
 
     private void expireOverdue() {

@@ -19,6 +19,16 @@ public final class TestSettings {
         s.presenceMaxAnnounced = 200;
         s.publishQueue = 10000;
         s.publishTimeoutMs = 5000;
+        s.historyEnabled = true;
+        s.historyDataSource = "jdbc/__default";
+        s.historyMaxMessages = 1000;
+        s.historyMaxAge = "24h";
+        s.historyChannels = " ";
+        s.historyResumeMax = 1000;
+        s.historyPageMax = 100;
+        s.historyPruneIntervalMs = 10000;
+        s.historyPruneMaxRows = 10000;
+        s.historyStatementTimeoutS = 2;
         return s;
     }
 

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.switchboard.bus.BatchHandler;
 import org.switchboard.bus.HubEvent;
 import org.switchboard.bus.MessageBus;
+import org.switchboard.bus.PublishCallback;
 import org.switchboard.bus.PublishLedger;
 import org.switchboard.config.TestSettings;
 
@@ -157,7 +158,7 @@ class HubLogicTest {
             }
 
             @Override
-            public void publish(HubEvent event, Consumer<Throwable> done) {
+            public void publish(HubEvent event, PublishCallback done) {
                 PublishLedger.Pending pending = ledger.open(event, done);
                 ledger.awaitEcho(pending);
                 swallowed.add(pending.event());

@@ -10,6 +10,10 @@ import org.switchboard.bus.PublishLedger;
 import org.switchboard.channel.SubscriptionIndex;
 import org.switchboard.channel.TestChannels;
 import org.switchboard.config.HubSettings;
+import org.switchboard.history.ChannelNumbering;
+import org.switchboard.history.HistoryService;
+import org.switchboard.history.JdbcHistoryStore;
+import org.switchboard.history.TestHistory;
 import org.switchboard.connection.Connection;
 import org.switchboard.connection.FrameSink;
 import org.switchboard.connection.HubExecutors;
@@ -46,6 +50,9 @@ final class TestHub implements AutoCloseable {
     final RequestHandler requests = new RequestHandler();
     final ConnectionLifecycle lifecycle = new ConnectionLifecycle();
     final DeliveryPipeline pipeline = new DeliveryPipeline();
+    final HistoryService history;
+    final HistoryRequests historyRequests = new HistoryRequests();
+    final JdbcHistoryStore store;
     private final InboundDecoder decoder = new InboundDecoder();
     private final AtomicInteger ids = new AtomicInteger();
 
@@ -55,9 +62,19 @@ final class TestHub implements AutoCloseable {
 
     /** @param bus null for an {@link InMemoryMessageBus} on {@code ledger} */
     TestHub(HubSettings settings, PublishLedger ledger, MessageBus bus) {
+        this(settings, ledger, bus, TestHistory.h2Store());
+    }
+
+    TestHub(HubSettings settings, PublishLedger ledger, MessageBus bus, JdbcHistoryStore store) {
         this.settings = settings;
         this.ledger = ledger;
-        this.bus = bus == null ? new InMemoryMessageBus(ledger) : bus;
+        this.store = store;
+        history = TestHistory.service(settings, store);
+        this.bus = bus == null ? new InMemoryMessageBus(ledger, new ChannelNumbering(store, history.retention(), "test")) : bus;
+        historyRequests.history = history;
+        historyRequests.channels = channels;
+        historyRequests.settings = settings;
+        historyRequests.metrics = metrics;
         channels.settings = settings;
         channels.subscriptions = subscriptions;
         channels.presence = presence;
@@ -67,6 +84,7 @@ final class TestHub implements AutoCloseable {
         requests.presence = presence;
         requests.bus = this.bus;
         requests.metrics = metrics;
+        requests.history = historyRequests;
         lifecycle.settings = settings;
         lifecycle.channels = channels;
         lifecycle.executors = executors;
@@ -75,6 +93,7 @@ final class TestHub implements AutoCloseable {
         pipeline.ledger = ledger;
         pipeline.metrics = metrics;
         pipeline.executors = executors;
+        pipeline.history = history;
         pipeline.start();
         this.bus.start(pipeline);
     }
@@ -89,6 +108,7 @@ final class TestHub implements AutoCloseable {
     @Override
     public void close() {
         bus.stop();
+        history.stop();
         executors.stop();
     }
 
