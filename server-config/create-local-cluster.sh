@@ -3,6 +3,9 @@
 #
 #   standalone OpenMQ broker "sbbroker"  127.0.0.1:27676 (jms 27677, admin 27678, JMX 27679)
 #        ^ JMS service REMOTE (all members share one message fabric)
+#   PostgreSQL (postgres.sh)             127.0.0.1:25432, database/user/password switchboard, data
+#        ^ JDBC resource jdbc/switchboard/history  $CLUSTER_DIR/postgres (unless PG_EXTERNAL=1)
+#          (pool switchboard-history-pool; driver: target/jdbc-drivers, in the domain's lib)
 #   DAS domain "switchboard-cluster"     admin 30048, HTTP 30080, Hazelcast 30049 (portbase 30000)
 #   deployment group "switchboard-dg", config "sb-config" (shared by the members):
 #     sb-member<i> (portbase 3i000)      HTTP 3i080, HTTPS 3i081, admin 3i048, IIOP 3i037, JMX 3i086,
@@ -14,15 +17,26 @@
 #   (the two optional arguments may come in either order: a number is the member count)
 #
 # Writes $CLUSTER_DIR/cluster.env (CLUSTER_DIR default <payara-home>/../switchboard-cluster, i.e.
-# target/switchboard-cluster) with PAYARA_HOME, ports, MEMBER<i>_URL, MEMBER<i>_PIDFILE, MEMBER<i>_PID.
-# An existing cluster (state file, running domain, instances or broker) is stopped and deleted first.
+# target/switchboard-cluster) with PAYARA_HOME, ports, MEMBER<i>_URL, MEMBER<i>_PIDFILE, MEMBER<i>_PID,
+# PG_PORT, PG_DIR, PG_PIDFILE, PG_PID, PG_JDBC_URL.
+# An existing cluster (state file, running domain, instances, broker or database) is stopped and
+# deleted first (the database's data directory too, unless PG_DIR was given).
 #
-# Companions: cluster-broker.sh start|stop|kill|status, restart-member.sh <i>, stop-local-cluster.sh
+# Companions: cluster-broker.sh start|stop|kill|status, postgres.sh start|stop|kill|status|url
+#   (the database; kill = SIGKILL of the postmaster, start recovers), restart-member.sh <i>,
+#   stop-local-cluster.sh
+#
+# The members find the history DataSource through the system property
+# switchboard.history.datasource=jdbc/switchboard/history of sb-config (MicroProfile Config).
 #
 # Environment: READY_TIMEOUT (seconds to wait for every member's /health/ready, default 300),
 #   HZ_HEARTBEAT (Hazelcast heartbeat interval, s, default 1), HZ_MAX_NO_HEARTBEAT (s, default 8),
 #   MEMBER_HEAP (default 512m), DAS_HEAP (default 512m), JMS_RECONNECT_INTERVAL (s, default 2),
-#   JMS_RECONNECT_ATTEMPTS (default 3).
+#   JMS_RECONNECT_ATTEMPTS (default 3),
+#   PG_PORT (default 25432), PG_DIR (data directory, default $CLUSTER_DIR/postgres; a given one is
+#   kept), PG_EXTERNAL=1 (use a running PostgreSQL: no start/stop; PG_HOST, PG_PORT, PG_DATABASE,
+#   PG_USER, PG_PASSWORD, defaults 127.0.0.1, 25432, switchboard x3), PG_JDBC_JAR (the driver;
+#   default the newest target/jdbc-drivers/postgresql-*.jar, else one from ~/.m2).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -65,16 +79,37 @@ STATE="$CLUSTER_DIR/cluster.env"
 # Hazelcast failure detection (every data grid member, the DAS included: the master removes members).
 # Hazelcast reads these system properties when Payara's programmatic config does not set them.
 HZ_OPTS="-Dhazelcast.heartbeat.interval.seconds=$HZ_HEARTBEAT -Dhazelcast.max.no.heartbeat.seconds=$HZ_MAX_NO_HEARTBEAT"
+# PostgreSQL: postgres.sh's (constants of lib.sh), or an external one (PG_EXTERNAL=1)
+PG_EXTERNAL="${PG_EXTERNAL:-0}"
+PG_DIR_GIVEN="${PG_DIR:-}"
+PG_PORT="${PG_PORT:-$SB_PG_PORT}"
+if [[ "$PG_EXTERNAL" == 1 ]]; then
+  PG_HOST="${PG_HOST:-$SB_LOOPBACK}"
+  PG_DATABASE="${PG_DATABASE:-$SB_PG_DATABASE}"
+  PG_USER="${PG_USER:-$SB_PG_USER}"
+  PG_PASSWORD="${PG_PASSWORD:-$SB_PG_PASSWORD}"
+else
+  PG_HOST="$SB_LOOPBACK" PG_DATABASE="$SB_PG_DATABASE" PG_USER="$SB_PG_USER" PG_PASSWORD="$SB_PG_PASSWORD"
+fi
 T0=$SECONDS
 
 # --- 0. remove a previous cluster ---------------------------------------------------
-if [[ -f "$STATE" || -d "$PAYARA_HOME/glassfish/domains/$DOMAIN" || -f "$CLUSTER_DIR/broker.pid" ]]; then
+if [[ -f "$STATE" || -d "$PAYARA_HOME/glassfish/domains/$DOMAIN" || -f "$CLUSTER_DIR/broker.pid" \
+      || -e "$CLUSTER_DIR/postgres" ]]; then
   log "removing the previous cluster"
   "$SCRIPT_DIR/stop-local-cluster.sh" "$PAYARA_HOME"
 fi
+# the database of the default data directory goes with the cluster (it may live in /tmp, see postgres.sh)
+if [[ "$PG_EXTERNAL" != 1 && -z "$PG_DIR_GIVEN" && -e "$CLUSTER_DIR/postgres" ]]; then
+  PG_DIR="$CLUSTER_DIR/postgres" "$SCRIPT_DIR/postgres.sh" destroy
+fi
 rm -rf "$PAYARA_HOME/glassfish/nodes/$NODE" "$CLUSTER_DIR"
 mkdir -p "$CLUSTER_DIR"
-for p in "$ADMIN_PORT" $((PORTBASE + 80)) "$BROKER_PORT"; do
+PG_DIR="${PG_DIR_GIVEN:-$CLUSTER_DIR/postgres}"
+export PG_DIR PG_PORT        # postgres.sh, and stop-local-cluster.sh on error
+busy_ports=("$ADMIN_PORT" $((PORTBASE + 80)) "$BROKER_PORT")
+[[ "$PG_EXTERNAL" == 1 ]] || busy_ports+=("$PG_PORT")
+for p in "${busy_ports[@]}"; do
   if port_open "$p"; then
     log "port $p is in use by another process; cannot create the cluster" >&2; exit 1
   fi
@@ -97,10 +132,32 @@ for d in "t $SB_TOPIC_PHYSICAL" "q $SB_QUEUE_PHYSICAL"; do
 done
 log "broker destinations: topic $SB_TOPIC_PHYSICAL, queue $SB_QUEUE_PHYSICAL"
 
+# --- 1b. PostgreSQL (durable channel history) -----------------------------------------
+if [[ "$PG_EXTERNAL" == 1 ]]; then
+  log "PostgreSQL: external, $PG_HOST:$PG_PORT/$PG_DATABASE (PG_EXTERNAL=1)"
+else
+  "$SCRIPT_DIR/postgres.sh" start
+fi
+# its JDBC driver, for the DAS's domain lib (below): the Maven build's copy (maven-dependency-plugin,
+# execution copy-jdbc-drivers), else the newest one in the local Maven repository
+if [[ -z "${PG_JDBC_JAR:-}" ]]; then
+  PG_JDBC_JAR="$( { ls "$SB_ROOT"/target/jdbc-drivers/postgresql-*.jar 2>/dev/null \
+      || ls "${HOME:-/root}"/.m2/repository/org/postgresql/postgresql/*/postgresql-*.jar 2>/dev/null; } \
+    | grep -vE -- '-(sources|javadoc)\.jar$' | sort -V | tail -n 1)" || true
+fi
+[[ -n "${PG_JDBC_JAR:-}" && -f "$PG_JDBC_JAR" ]] \
+  || { log "no PostgreSQL JDBC driver (target/jdbc-drivers/postgresql-*.jar): run ./mvnw -DskipTests package" >&2; false; }
+
 # --- 2. DAS: loopback-only domain (create-local-domain.sh), heartbeat options, started ----
 log "creating DAS domain $DOMAIN (portbase $PORTBASE)"
 HEAP="${DAS_HEAP:-512m}" JVM_OPTIONS="$HZ_OPTS" KEEP_RUNNING=false \
   "$SCRIPT_DIR/create-local-domain.sh" "$PAYARA_HOME" "$DOMAIN" "$PORTBASE"
+# The JDBC driver goes into the domain's lib before the first start: that is what add-library
+# (--type common) does, which would need a DAS restart; the instances get it from there through
+# their synchronisation with the DAS at start (nodes/<node>/<instance>/lib).
+log "JDBC driver: $(basename "$PG_JDBC_JAR") -> domains/$DOMAIN/lib"
+mkdir -p "$PAYARA_HOME/glassfish/domains/$DOMAIN/lib"
+cp "$PG_JDBC_JAR" "$PAYARA_HOME/glassfish/domains/$DOMAIN/lib/"
 log "starting DAS"
 "$ASADMIN" start-domain --domaindir "$PAYARA_HOME/glassfish/domains" "$DOMAIN"
 
@@ -155,6 +212,35 @@ log "applying configure-domain.sh to $DG / $CFG"
 ASADMIN="$ASADMIN" ASADMIN_OPTS="--host $SB_LOOPBACK --port $ADMIN_PORT" TARGET="$DG" JVM_TARGET="$CFG" CONFIG="$CFG" \
   "$SCRIPT_DIR/configure-domain.sh"
 
+# --- 5b. history DataSource: JDBC pool + resource on the group, its name for the WAR ----------
+# Pool: 4 steady, 16 max; every connection is validated when taken (PostgresConnectionValidation,
+# bounded by the statement timeout) and one failed validation drops all (fail-all-connections), so
+# the pool recovers from a restarted database; connect/login 3 s, statements 5 s, socket reads 10 s
+# and waiting for a free connection 5 s: a dead database fails requests fast instead of hanging threads.
+# pg_prop <name> <value>: one pool property, with the separators of asadmin's --property escaped
+pg_prop() { local v="$2"; v="${v//\\/\\\\}"; v="${v//:/\\:}"; v="${v//=/\\=}"; printf '%s=%s' "$1" "$v"; }
+pool_props="$(pg_prop serverName "$PG_HOST"):$(pg_prop portNumber "$PG_PORT"):$(pg_prop databaseName "$PG_DATABASE")"
+pool_props+=":$(pg_prop user "$PG_USER"):$(pg_prop password "$PG_PASSWORD")"
+pool_props+=":loginTimeout=3:connectTimeout=3:socketTimeout=10:ApplicationName=switchboard"
+log "JDBC pool $SB_HISTORY_POOL: postgresql://$PG_HOST:$PG_PORT/$PG_DATABASE as $PG_USER, steady 4, max 16"
+"${ASA[@]}" create-jdbc-connection-pool \
+    --restype javax.sql.DataSource --datasourceclassname org.postgresql.ds.PGSimpleDataSource \
+    --steadypoolsize 4 --maxpoolsize 16 --maxwait 5000 \
+    --isconnectvalidatereq=true --validationmethod custom-validation \
+    --validationclassname org.glassfish.api.jdbc.validation.PostgresConnectionValidation \
+    --failconnection=true --statementtimeout 5 \
+    --description "Switchboard channel history (PostgreSQL)" \
+    --property "$pool_props" "$SB_HISTORY_POOL"
+log "JDBC resource $SB_HISTORY_JNDI on $DG; $SB_HISTORY_PROPERTY=$SB_HISTORY_JNDI on $CFG"
+# create-jdbc-resource --target <deployment group> reports success but references the resource
+# nowhere (Payara 6.2025.10): created for the domain, then referenced like configure-domain.sh's
+"${ASA[@]}" create-jdbc-resource --connectionpoolid "$SB_HISTORY_POOL" --target domain "$SB_HISTORY_JNDI"
+"${ASA[@]}" create-resource-ref --target "$DG" "$SB_HISTORY_JNDI"
+dg_refs="$("${ASA[@]}" list-resource-refs "$DG")"
+has_line "$SB_HISTORY_JNDI" <<<"$dg_refs" || { log "$SB_HISTORY_JNDI is not referenced by $DG" >&2; false; }
+"${ASA[@]}" create-system-properties --target "$CFG" "$SB_HISTORY_PROPERTY=$SB_HISTORY_JNDI"
+"${ASA[@]}" ping-connection-pool "$SB_HISTORY_POOL"
+
 # --- 6. deploy, start, wait ---------------------------------------------------------------
 log "deploying $WAR to $DG"
 "${ASA[@]}" deploy --target "$DG" --name switchboard --contextroot switchboard "$WAR"
@@ -188,6 +274,19 @@ log "instances started and ready in $((SECONDS - T_START))s"
   echo "BROKER_NAME=$BROKER_NAME"
   echo "BROKER_PORT=$BROKER_PORT"
   echo "BROKER_PIDFILE=$CLUSTER_DIR/broker.pid"
+  echo "PG_EXTERNAL=$PG_EXTERNAL"
+  echo "PG_HOST=$PG_HOST"
+  echo "PG_PORT=$PG_PORT"
+  echo "PG_DATABASE=$PG_DATABASE"
+  echo "PG_USER=$PG_USER"
+  echo "PG_JDBC_URL=jdbc:postgresql://$PG_HOST:$PG_PORT/$PG_DATABASE"
+  if [[ "$PG_EXTERNAL" != 1 ]]; then
+    echo "PG_DIR=$PG_DIR"
+    echo "PG_PIDFILE=$PG_DIR/postmaster.pid"
+    echo "PG_PID=$(head -n 1 "$PG_DIR/postmaster.pid" | tr -dc '0-9')"
+  fi
+  echo "HISTORY_POOL=$SB_HISTORY_POOL"
+  echo "HISTORY_JNDI=$SB_HISTORY_JNDI"
   echo "MEMBERS=$MEMBERS"
   for i in $(seq 1 "$MEMBERS"); do
     pidfile="$(sb_member_pidfile "$PAYARA_HOME" "$i")"

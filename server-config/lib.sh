@@ -55,6 +55,16 @@ SB_CLUSTER_NODE="localhost-$SB_CLUSTER_DOMAIN"   # the DAS's own CONFIG node, cr
 SB_BROKER_NAME=sbbroker
 SB_BROKER_PORT=27676                       # portmapper; jms +1, admin +2, JMX RMI +3
 
+# The cluster's PostgreSQL (postgres.sh): durable channel history, reached by the members through
+# the JDBC resource below; the WAR reads its JNDI name from the MicroProfile Config property.
+SB_PG_PORT=25432
+SB_PG_DATABASE=switchboard
+SB_PG_USER=switchboard
+SB_PG_PASSWORD=switchboard
+SB_HISTORY_POOL=switchboard-history-pool
+SB_HISTORY_JNDI=jdbc/switchboard/history
+SB_HISTORY_PROPERTY=switchboard.history.datasource
+
 # JMS physical destinations (the WAR's resources point at them; see JmsResources)
 SB_TOPIC_PHYSICAL=SwitchboardMessages
 SB_QUEUE_PHYSICAL=SwitchboardIngress
@@ -68,6 +78,9 @@ sb_member_hz_port() { echo $((SB_CLUSTER_PORTBASE + $1 * 1000 + 49)); }
 sb_member_pidfile() { echo "$1/glassfish/nodes/$SB_CLUSTER_NODE/sb-member$2/config/pid"; }
 # the cluster's state directory: $CLUSTER_DIR, else <payara-home>/../switchboard-cluster
 sb_cluster_dir() { echo "${CLUSTER_DIR:-$(dirname "$1")/switchboard-cluster}"; }
+# sb_state_get <state file> <key>: the value of KEY=value in a state file such as cluster.env
+# (prints nothing, and succeeds, if there is no such file or key)
+sb_state_get() { if [[ -f "$1" ]]; then sed -n "s/^$2=//p" "$1" | tail -n 1; fi; }
 
 # --- loopback-only settings --------------------------------------------------------------------------
 # sb_loopback_attributes <config>: the dotted names (asadmin set / pre-boot "set") that bind the

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Stops the local Switchboard cluster made by create-local-cluster.sh: instances, DAS, broker.
+# Stops the local Switchboard cluster made by create-local-cluster.sh: instances, DAS, broker, PostgreSQL.
 # Idempotent: whatever is already down is skipped; always exits 0.
 #
 # Usage: server-config/stop-local-cluster.sh [payara-home]   (default: $PAYARA_HOME, else target/payara6)
 # Order: instances (stop-instance via the DAS for each live one; by PID, TERM then KILL, if the DAS
-# is down or an instance does not stop), DAS (stop-domain; by PID if that fails), broker (by PID).
+# is down or an instance does not stop), DAS (stop-domain; by PID if that fails), broker (by PID),
+# PostgreSQL (postgres.sh stop: pg_ctl stop -m fast on its data directory, PG_DIR or cluster.env's;
+# left alone if PG_EXTERNAL=1, given or in cluster.env). Its data directory is kept.
 set -uo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -50,6 +52,14 @@ fi
 
 # --- broker -----------------------------------------------------------------------------
 "$SB_SCRIPT_DIR/cluster-broker.sh" stop || true
+
+# --- PostgreSQL ---------------------------------------------------------------------------
+PG_EXTERNAL="${PG_EXTERNAL:-$(sb_state_get "$CLUSTER_DIR/cluster.env" PG_EXTERNAL)}"
+if [[ "$PG_EXTERNAL" == 1 ]]; then
+  log "PostgreSQL is external (PG_EXTERNAL=1); left running"
+else
+  "$SB_SCRIPT_DIR/postgres.sh" stop || true
+fi
 
 log "stopped"
 exit 0

@@ -6,6 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.switchboard.bus.MessageBus;
+import org.switchboard.cluster.SequencerLease;
 import org.switchboard.history.HistoryService;
 
 /**
@@ -21,6 +22,8 @@ public class HubReadiness implements HealthCheck {
     MessageBus bus;
     @Inject
     HistoryService history;
+    @Inject
+    SequencerLease lease;
 
     @Override
     public HealthCheckResponse call() {
@@ -29,6 +32,7 @@ public class HubReadiness implements HealthCheck {
         return HealthCheckResponse.named("switchboard-message-topic").status(topic && store)
                 .withData("topic", topic ? "UP" : "DOWN")
                 .withData("history-store", store ? "UP" : "DOWN")
+                .withData("numbers-messages", lease.isHeld())
                 .build();
     }
 }

@@ -59,6 +59,22 @@ public final class PublishLedger {
     private final String refPrefix = UUID.randomUUID() + ":";
     private final long timeoutNanos;
     private volatile boolean lastFailed;
+    private volatile LateCheck lateCheck;
+
+    /**
+     * A last look before a publication is answered as timed out: its echo may have been lost while
+     * the publication itself was stored (e.g. the numbering member died between storing and
+     * forwarding). A check that takes the publication answers it itself, later.
+     */
+    @FunctionalInterface
+    public interface LateCheck {
+        /** True when this check will answer {@code pending} (published, or {@link #overdue}). */
+        boolean takes(Pending pending);
+    }
+
+    public void lateCheck(LateCheck check) {
+        this.lateCheck = check;
+    }
 
     public PublishLedger(long timeoutMs) {
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
@@ -122,7 +138,10 @@ public final class PublishLedger {
         long now = System.nanoTime();
         for (Pending pending : awaitingEcho.values()) {
             if (isOverdue(pending, now) && awaitingEcho.remove(pending.event.ref(), pending)) {
-                overdue(pending);
+                LateCheck check = lateCheck;
+                if (check == null || !check.takes(pending)) {
+                    overdue(pending);
+                }
             }
         }
     }

@@ -8,6 +8,10 @@ import java.util.List;
  * channel that arrive meanwhile wait here, so that when the stored ones have been queued the live
  * ones follow without a gap, and those the stored ones already covered are dropped. This switch
  * from stored to live is where a resume can lose or repeat messages.
+ * <p>
+ * A message is stored before any member delivers it, so the stored ones read may include some
+ * that this member has not delivered yet: after the switch, live messages up to the last one sent
+ * from the store are still dropped ({@link #covers}), until the first later one arrives.
  */
 final class CatchUp {
 
@@ -18,6 +22,26 @@ final class CatchUp {
     }
 
     private final List<Held> held = new ArrayList<>();
+    private boolean switched;
+    private long sentEpoch;
+    private long sentSeq;
+
+    boolean isHolding() {
+        return !switched;
+    }
+
+    /** The stored messages up to {@code (epoch, lastSent)} have been queued: from now on only filter. */
+    void switchedAt(long epoch, long lastSent) {
+        switched = true;
+        sentEpoch = epoch;
+        sentSeq = lastSent;
+        held.clear();
+    }
+
+    /** Whether a live message was already sent from the store. */
+    boolean covers(long epoch, long seq) {
+        return epoch == sentEpoch && seq <= sentSeq;
+    }
 
     /** False when the buffer is full. */
     boolean hold(long epoch, long seq, byte[] frame) {

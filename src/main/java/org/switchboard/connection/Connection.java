@@ -129,10 +129,17 @@ public final class Connection {
         if (catchUp == null) {
             return false;
         }
-        if (!catchUp.hold(epoch, seq, frame)) {
-            onOverflow.accept(this);
+        if (catchUp.isHolding()) {
+            if (!catchUp.hold(epoch, seq, frame)) {
+                onOverflow.accept(this);
+            }
+            return true;
         }
-        return true;
+        if (catchUp.covers(epoch, seq)) {
+            return true;
+        }
+        endCatchUp(channel);
+        return false;
     }
 
     /** From now until {@link #finishCatchUp}, live messages of {@code channel} are held back. Call before subscribing. */
@@ -144,19 +151,26 @@ public final class Connection {
 
     /**
      * Queues {@code reply}, then the stored {@code missed} frames, then the held-back live messages
-     * that come after {@code (epoch, lastSent)}; from then on live messages flow directly.
+     * that come after {@code (epoch, lastSent)}; from then on live messages flow directly, except
+     * those up to {@code lastSent} that this member delivers only now.
      */
     public synchronized void finishCatchUp(String channel, byte[] reply, List<byte[]> missed, long epoch, long lastSent) {
         CatchUp catchUp = catchingUp == null ? null : catchingUp.get(channel);
-        endCatchUp(channel);
         send(reply);
         for (byte[] frame : missed) {
             send(frame);
         }
-        if (catchUp != null) {
-            for (byte[] frame : catchUp.after(epoch, lastSent)) {
-                send(frame);
-            }
+        if (catchUp == null) {
+            return;
+        }
+        List<byte[]> live = catchUp.after(epoch, lastSent);
+        for (byte[] frame : live) {
+            send(frame);
+        }
+        if (live.isEmpty()) {
+            catchUp.switchedAt(epoch, lastSent);
+        } else {
+            endCatchUp(channel); // a live message later than the stored ones has come: nothing left to drop
         }
     }
 

@@ -2,11 +2,15 @@ package org.switchboard.history;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.switchboard.bus.HubEvent;
+import org.switchboard.bus.PublishLedger;
 import org.switchboard.config.HubSettings;
+import org.switchboard.protocol.Position;
 
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -132,6 +136,32 @@ public class HistoryService {
         } catch (RejectedExecutionException e) {
             return false;
         }
+    }
+
+    /**
+     * The late check of the publish ledger: a publication to a channel with history that got no echo
+     * in time is looked up in the store before it is answered. Found, it is published (the members
+     * fill the gap from the store); not found, it never will be — the numbering member rejects
+     * what is older than half the publish timeout — and it is answered as timed out.
+     */
+    public boolean resolveLate(PublishLedger ledger, PublishLedger.Pending pending) {
+        HubEvent event = pending.event();
+        String key = event.publicationKey();
+        if (!event.isMessage() || key == null || !keepsHistory(event.channel())) {
+            return false;
+        }
+        return read(() -> {
+            try {
+                Position stored = store.positionsOf(event.channel(), List.of(key)).get(key);
+                if (stored != null) {
+                    pending.answer(event.at(stored.epoch(), stored.seq()), null);
+                    return;
+                }
+            } catch (HistoryStore.HistoryUnavailable e) {
+                LOG.log(Level.FINE, "late check failed: " + e.getMessage());
+            }
+            ledger.overdue(pending);
+        });
     }
 
     private static DataSource lookup(String name) {

@@ -82,6 +82,13 @@ public final class HubClient implements AutoCloseable {
         return id;
     }
 
+    /** Sends {@code envelope} (any fields) with a fresh id and waits for the answer to that id. */
+    public JsonObject call(JsonObjectBuilder envelope) {
+        String id = idPrefix + ids.incrementAndGet();
+        sendText(envelope.add("id", id).build().toString());
+        return reply(id);
+    }
+
     /** Sends a request and waits for its reply (or presence/pong answer). */
     public JsonObject call(String type, String channel, JsonValue data) {
         return reply(request(type, channel, data));
