@@ -5,9 +5,11 @@ import org.switchboard.protocol.Position;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -97,6 +99,7 @@ public final class ChannelNumbering {
         Map<String, Long> newChannels = new HashMap<>();
         Map<String, Position> batchKeys = new HashMap<>();
         Map<String, Long> liveBefore = new HashMap<>();
+        List<Integer> sameBatchDuplicates = new ArrayList<>();
         boolean storeUsable = true;
         for (HubEvent event : events) {
             if (!event.isMessage()) {
@@ -109,7 +112,17 @@ public final class ChannelNumbering {
             }
             Retention.Rule rule = retention.of(event.channel());
             String recentKey = recentKey(event);
-            Position known = recentKey == null ? null : known(recentKey, stored, batchKeys);
+            Position inBatch = recentKey == null ? null : batchKeys.get(recentKey);
+            if (inBatch != null) {
+                // answered by the first one with this key: it stands or falls with that one's storing
+                sameBatchDuplicates.add(out.size());
+                out.add(event.duplicateAt(inBatch.epoch(), inBatch.seq()));
+                continue;
+            }
+            Position known = event.publicationKey() == null ? null : stored.get(event.channel() + '\n' + event.publicationKey());
+            if (known == null && recentKey != null) {
+                known = recentKeys.get(recentKey);
+            }
             if (known != null) {
                 out.add(event.duplicateAt(known.epoch(), known.seq()));
                 continue;
@@ -159,6 +172,16 @@ public final class ChannelNumbering {
             }
         } catch (HistoryStore.HistoryUnavailable e) {
             forget(toStore);
+        }
+        Set<String> notStored = new HashSet<>();
+        for (int i : storedAt) {
+            notStored.add(out.get(i).channel() + '\n' + out.get(i).seq());
+        }
+        for (int i : sameBatchDuplicates) {
+            HubEvent duplicate = out.get(i);
+            if (notStored.contains(duplicate.channel() + '\n' + duplicate.seq())) {
+                out.set(i, duplicate.rejected("history store unavailable"));
+            }
         }
         for (int i : storedAt) {
             HubEvent unstored = out.get(i);
@@ -230,14 +253,6 @@ public final class ChannelNumbering {
      */
     private static String recentKey(HubEvent event) {
         return event.key() == null ? null : event.channel() + '\n' + event.publicationKey();
-    }
-
-    private Position known(String recentKey, Map<String, Position> stored, Map<String, Position> batchKeys) {
-        Position p = batchKeys.get(recentKey);
-        if (p == null) {
-            p = stored.get(recentKey);
-        }
-        return p != null ? p : recentKeys.get(recentKey);
     }
 
     private void remember(String recentKey, HubEvent numbered, Map<String, Position> batchKeys) {

@@ -98,21 +98,38 @@ public final class RetentionRules implements Retention {
                 throw new IllegalArgumentException("history rule '" + rule + "' must keep at least 1 message");
             }
             return new Rule(messages, age(value.substring(slash + 1).trim()));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("history rule '" + rule + "': " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("history rule '" + rule + "': " + e.getMessage(), e);
         }
     }
 
     /** {@code 90s}, {@code 15m}, {@code 24h}, {@code 7d}, or an ISO-8601 duration such as {@code PT24H}. */
     static long age(String text) {
+        long ms = parseAge(text);
+        if (ms <= 0) {
+            throw new IllegalArgumentException("age '" + text + "' must be positive");
+        }
+        return ms;
+    }
+
+    private static long parseAge(String text) {
         String t = text.trim();
         if (t.startsWith("P") || t.startsWith("p")) {
-            return Duration.parse(t).toMillis();
+            try {
+                return Duration.parse(t).toMillis();
+            } catch (java.time.DateTimeException e) {
+                throw new IllegalArgumentException("age '" + text + "' is not an ISO-8601 duration", e);
+            }
         }
         if (t.length() < 2) {
             throw new IllegalArgumentException("age '" + text + "' needs a unit: s, m, h or d");
         }
-        long n = Long.parseLong(t.substring(0, t.length() - 1));
+        long n;
+        try {
+            n = Long.parseLong(t.substring(0, t.length() - 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("age '" + text + "' is not a number with a unit s, m, h or d", e);
+        }
         return switch (Character.toLowerCase(t.charAt(t.length() - 1))) {
             case 's' -> Duration.ofSeconds(n).toMillis();
             case 'm' -> Duration.ofMinutes(n).toMillis();

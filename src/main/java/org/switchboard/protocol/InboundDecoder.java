@@ -78,6 +78,7 @@ public class InboundDecoder implements Decoder.Text<Inbound> {
                     }
                     case "limit" -> {
                         limit = value == JsonParser.Event.VALUE_NUMBER && parser.isIntegralNumber()
+                                && parser.getBigDecimal().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) <= 0
                                 ? (int) Math.max(-1, Math.min(Integer.MAX_VALUE, parser.getLong())) : -1;
                         if (limit < 1) {
                             invalid = "field 'limit' must be a positive integer";
@@ -120,7 +121,12 @@ public class InboundDecoder implements Decoder.Text<Inbound> {
                 valid = false;
                 continue;
             }
-            long number = parser.getLong();
+            java.math.BigDecimal big = parser.getBigDecimal();
+            if (big.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+                valid = false;
+                continue;
+            }
+            long number = big.longValue();
             switch (field) {
                 case "epoch" -> epoch = number;
                 case "seq" -> seq = number;

@@ -3,6 +3,12 @@ package org.switchboard.history;
 import org.h2.jdbcx.JdbcDataSource;
 import org.switchboard.config.HubSettings;
 
+import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,5 +37,93 @@ public final class TestHistory {
         service.settings = settings;
         service.start(store, Executors.defaultThreadFactory());
         return service;
+    }
+
+    /** A store on {@code dataSource} (not migrated yet: that happens on first use). */
+    public static JdbcHistoryStore store(DataSource dataSource) {
+        return new JdbcHistoryStore(dataSource, 2);
+    }
+
+    /** A switchable DataSource in front of a fresh in-memory H2 database. */
+    public static SwitchableDataSource switchableH2() {
+        return new SwitchableDataSource(h2DataSource());
+    }
+
+    /**
+     * A real DataSource in front of another one that can be taken {@link #down} and brought back
+     * {@link #up}: while down, every new connection fails the way an unreachable server does
+     * (SQLState 08001). The database behind it keeps its data, as a restarted server would.
+     */
+    public static final class SwitchableDataSource implements DataSource {
+        private final DataSource target;
+        private volatile boolean down;
+
+        public SwitchableDataSource(DataSource target) {
+            this.target = target;
+        }
+
+        public void down() {
+            down = true;
+        }
+
+        public void up() {
+            down = false;
+        }
+
+        private void check() throws SQLException {
+            if (down) {
+                throw new SQLTransientConnectionException("database unreachable (test)", "08001");
+            }
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            check();
+            return target.getConnection();
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            check();
+            return target.getConnection(username, password);
+        }
+
+        @Override
+        public PrintWriter getLogWriter() throws SQLException {
+            return target.getLogWriter();
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) throws SQLException {
+            target.setLogWriter(out);
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) throws SQLException {
+            target.setLoginTimeout(seconds);
+        }
+
+        @Override
+        public int getLoginTimeout() throws SQLException {
+            return target.getLoginTimeout();
+        }
+
+        @Override
+        public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            throw new SQLFeatureNotSupportedException();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            if (type.isInstance(this)) {
+                return type.cast(this);
+            }
+            throw new SQLException("not a wrapper of " + type);
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) {
+            return type.isInstance(this);
+        }
     }
 }

@@ -35,8 +35,40 @@ final class LocalCluster {
     private Map<String, String> state = Map.of();
 
     void start() throws Exception {
-        run(Duration.ofMinutes(15), "server-config/create-local-cluster.sh", payaraHome(), war());
+        start(war());
+    }
+
+    /** Builds the cluster with the given WAR deployed. */
+    void start(String war) throws Exception {
+        run(Duration.ofMinutes(15), "server-config/create-local-cluster.sh", payaraHome(), war);
         state = readState();
+    }
+
+    /** The cluster's PostgreSQL: {@code start}, {@code stop} or {@code kill} (kill -9 of the server). */
+    void database(String action) throws Exception {
+        run(Duration.ofMinutes(2), "server-config/postgres.sh", action);
+    }
+
+    /** Starts member {@code i} again after it was killed, and waits until it is ready. */
+    void restartMember(int i) throws Exception {
+        run(Duration.ofMinutes(6), "server-config/restart-member.sh", Integer.toString(i), payaraHome());
+        state = readState();
+    }
+
+    /** Whether member {@code i} says (in its readiness data) that it numbers messages now. */
+    boolean numbersMessages(int i) {
+        URI uri = URI.create("http://127.0.0.1:" + (30000 + i * 1000 + 80) + "/health/ready");
+        try {
+            String body = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                    .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+            return body.replace(" ", "").contains("\"numbers-messages\":true");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     void stop() {
@@ -127,7 +159,7 @@ final class LocalCluster {
         return new File(System.getProperty("payara.home", "target/payara6")).getAbsolutePath();
     }
 
-    private static String war() {
+    static String war() {
         return new File(System.getProperty("switchboard.war", "target/switchboard.war")).getAbsolutePath();
     }
 

@@ -38,6 +38,11 @@ public final class HubClient implements AutoCloseable {
 
     private HubClient(String idPrefix) {
         this.idPrefix = idPrefix;
+        closeCode.whenComplete((code, error) -> {
+            synchronized (received) {
+                received.notifyAll();
+            }
+        });
     }
 
     public static URI endpoint(URL base, String name) {
@@ -135,6 +140,9 @@ public final class HubClient implements AutoCloseable {
                 if (found.size() >= count) {
                     return found;
                 }
+                if (closeCode.isDone()) {
+                    throw new ConnectionClosed("connection closed while waiting for " + count + " matching frames, got " + found.size());
+                }
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (left <= 0) {
                     throw new AssertionError("timed out waiting for " + count + " matching frames, got " + found.size()
@@ -147,6 +155,13 @@ public final class HubClient implements AutoCloseable {
                     throw new AssertionError(e);
                 }
             }
+        }
+    }
+
+    /** The connection ended while a caller waited for frames that can no longer come. */
+    public static final class ConnectionClosed extends IllegalStateException {
+        public ConnectionClosed(String message) {
+            super(message);
         }
     }
 
