@@ -221,7 +221,7 @@ ASADMIN="$ASADMIN" ASADMIN_OPTS="--host $SB_LOOPBACK --port $ADMIN_PORT" TARGET=
 pg_prop() { local v="$2"; v="${v//\\/\\\\}"; v="${v//:/\\:}"; v="${v//=/\\=}"; printf '%s=%s' "$1" "$v"; }
 pool_props="$(pg_prop serverName "$PG_HOST"):$(pg_prop portNumber "$PG_PORT"):$(pg_prop databaseName "$PG_DATABASE")"
 pool_props+=":$(pg_prop user "$PG_USER"):$(pg_prop password "$PG_PASSWORD")"
-pool_props+=":loginTimeout=3:connectTimeout=3:socketTimeout=10:ApplicationName=switchboard"
+pool_props+=":loginTimeout=3:connectTimeout=3:socketTimeout=10:reWriteBatchedInserts=true:ApplicationName=switchboard"
 log "JDBC pool $SB_HISTORY_POOL: postgresql://$PG_HOST:$PG_PORT/$PG_DATABASE as $PG_USER, steady 4, max 16"
 "${ASA[@]}" create-jdbc-connection-pool \
     --restype javax.sql.DataSource --datasourceclassname org.postgresql.ds.PGSimpleDataSource \
