@@ -59,8 +59,10 @@ public class HistoryService {
         LOG.info("channel history on " + settings.historyDataSource()
                 + (jdbc.migrate() ? "" : " (database not reachable now; schema migrated on first use)"));
         start(jdbc, threads);
+        // every second while down; every 5 s while up, so a member that does not write notices too
+        long[] tick = {0};
         probing = scheduler.scheduleWithFixedDelay(() -> {
-            if (!jdbc.isUp()) {
+            if (!jdbc.isUp() || ++tick[0] % 5 == 0) {
                 jdbc.probe();
             }
         }, 1, 1, TimeUnit.SECONDS);

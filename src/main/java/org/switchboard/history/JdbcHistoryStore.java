@@ -73,6 +73,7 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     @Override
     public void probe() {
+        boolean wasDown = down;
         try {
             query(c -> {
                 try (PreparedStatement q = prepare(c, "SELECT token FROM sb_sequencer WHERE id = 1");
@@ -80,7 +81,9 @@ public final class JdbcHistoryStore implements HistoryStore {
                     return rs.next();
                 }
             });
-            LOG.info("history store reachable again");
+            if (wasDown) {
+                LOG.info("history store reachable again");
+            }
         } catch (HistoryUnavailable e) {
             LOG.log(Level.FINE, "history store still unavailable", e);
         }

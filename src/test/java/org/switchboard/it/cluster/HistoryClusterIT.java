@@ -125,42 +125,9 @@ class HistoryClusterIT {
 
                 List<JsonObject> staysGot = awaitThrough(stays, channel, last);
                 List<JsonObject> movesGot = moves.awaitThrough(last);
-                for (List<JsonObject> got : List.of(staysGot, movesGot)) {
-                    Map<String, long[]> delivered = new HashMap<>();
-                    Map<String, Integer> lastN = new HashMap<>();
-                    long previous = -1;
-                    for (JsonObject m : got) {
-                        String key = m.getJsonObject("data").getString("p") + "-" + m.getJsonObject("data").getInt("n");
-                        assertThat(delivered.put(key, new long[]{epoch(m), seq(m)})).as("delivered twice: %s", key).isNull();
-                        if (previous >= 0) {
-                            assertThat(seq(m)).as("contiguous").isEqualTo(previous + 1);
-                        }
-                        previous = seq(m);
-                        // a publisher's messages are never reordered
-                        Integer n = m.getJsonObject("data").getInt("n");
-                        Integer earlier = lastN.put(m.getJsonObject("data").getString("p"), n);
-                        assertThat(earlier == null || earlier < n).as("order of %s", key).isTrue();
-                    }
-                    // every acknowledged message arrived, at the position its acknowledgement named
-                    acked.forEach((key, position) -> {
-                        assertThat(delivered).containsKey(key);
-                        assertThat(delivered.get(key)).containsExactly(position);
-                    });
-                }
-                // numbering continued in the channel's epoch: no new epoch after the takeover
-                Set<Long> epochs = new HashSet<>();
-                acked.values().forEach(p -> epochs.add(p[0]));
-                assertThat(epochs).hasSize(1);
+                long only = assertEveryAcknowledgedMessageOnceInOrder(acked, List.of(staysGot, movesGot));
                 assertThat(moves.recovered).as("the moved subscriber resumed").isTrue();
-                // the two subscribers saw the same positions carry the same messages
-                Map<Long, String> bySeq = new HashMap<>();
-                staysGot.forEach(m -> bySeq.put(seq(m), m.getJsonObject("data").toString()));
-                movesGot.forEach(m -> {
-                    if (bySeq.containsKey(seq(m))) {
-                        assertThat(m.getJsonObject("data").toString()).isEqualTo(bySeq.get(seq(m)));
-                    }
-                });
-                epoch = epochs.iterator().next();
+                epoch = only;
             }
             cluster.restartMember(doomed);
         }
@@ -236,6 +203,77 @@ class HistoryClusterIT {
             assertThat(got.stream().map(m -> m.getJsonObject("data").getInt("n")).toList()).containsExactly(1, 3);
             assertThat(seq(got.get(1))).isEqualTo(seq(got.get(0)) + 1);
         }
+    }
+
+    @Test
+    @Order(4)
+    void aBrokerOutageLosesRepeatsAndReordersNothingOnEitherMember() throws Exception {
+        for (int round = 1; round <= 2; round++) {
+            String channel = channel("outage-");
+            try (HubClient on1 = HubClient.connect(cluster.member(1), "on1");
+                 HubClient on2 = HubClient.connect(cluster.member(2), "on2")) {
+                on1.subscribe(channel);
+                on2.subscribe(channel);
+                KeyedPublisher p1 = new KeyedPublisher("p1", channel, List.of(cluster.member(1)));
+                KeyedPublisher p2 = new KeyedPublisher("p2", channel, List.of(cluster.member(2)));
+                p1.start();
+                p2.start();
+                p1.awaitAcked(20);
+                p2.awaitAcked(20);
+                cluster.stopBroker();
+                eventually(Duration.ofSeconds(30), () -> cluster.readiness(1) == 503 || cluster.readiness(2) == 503);
+                cluster.startBroker();
+                eventually(Duration.ofSeconds(90), () -> cluster.readiness(1) == 200 && cluster.readiness(2) == 200);
+                int after1 = p1.ackedCount();
+                int after2 = p2.ackedCount();
+                p1.awaitAcked(after1 + 40);
+                p2.awaitAcked(after2 + 40);
+                p1.stop();
+                p2.stop();
+
+                Map<String, long[]> acked = new HashMap<>();
+                p1.acked.forEach((n, p) -> acked.put("p1-" + n, p));
+                p2.acked.forEach((n, p) -> acked.put("p2-" + n, p));
+                long last = acked.values().stream().mapToLong(p -> p[1]).max().orElseThrow();
+                assertEveryAcknowledgedMessageOnceInOrder(acked,
+                        List.of(awaitThrough(on1, channel, last), awaitThrough(on2, channel, last)));
+            }
+        }
+    }
+
+    /**
+     * Each subscriber's messages: contiguous positions, no message twice, each publisher's in its
+     * order, every acknowledged one at the position its acknowledgement named, all in one epoch,
+     * and the same message at the same position for every subscriber. Returns the epoch.
+     */
+    private static long assertEveryAcknowledgedMessageOnceInOrder(Map<String, long[]> acked, List<List<JsonObject>> subscribers) {
+        Map<Long, String> bySeq = new HashMap<>();
+        for (List<JsonObject> got : subscribers) {
+            Map<String, long[]> delivered = new HashMap<>();
+            Map<String, Integer> lastN = new HashMap<>();
+            long previous = -1;
+            for (JsonObject m : got) {
+                JsonObject data = m.getJsonObject("data");
+                String key = data.getString("p") + "-" + data.getInt("n");
+                assertThat(delivered.put(key, new long[]{epoch(m), seq(m)})).as("delivered twice: %s", key).isNull();
+                if (previous >= 0) {
+                    assertThat(seq(m)).as("contiguous after %d", previous).isEqualTo(previous + 1);
+                }
+                previous = seq(m);
+                Integer earlier = lastN.put(data.getString("p"), data.getInt("n"));
+                assertThat(earlier == null || earlier < data.getInt("n")).as("order of %s", key).isTrue();
+                String before = bySeq.putIfAbsent(seq(m), data.toString());
+                assertThat(before == null || before.equals(data.toString())).as("same message at seq %d", seq(m)).isTrue();
+            }
+            acked.forEach((key, position) -> {
+                assertThat(delivered).as("acknowledged %s delivered", key).containsKey(key);
+                assertThat(delivered.get(key)).as("position of %s", key).containsExactly(position);
+            });
+        }
+        Set<Long> epochs = new HashSet<>();
+        acked.values().forEach(p -> epochs.add(p[0]));
+        assertThat(epochs).as("one epoch").hasSize(1);
+        return epochs.iterator().next();
     }
 
     private static List<JsonObject> awaitThrough(HubClient client, String channel, long lastSeq) {
