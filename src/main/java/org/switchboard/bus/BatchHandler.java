@@ -10,4 +10,11 @@ import java.util.List;
 public interface BatchHandler {
 
     void handle(List<HubEvent> batch);
+
+    /**
+     * The bus was cut off and is carrying events again: whatever it may have missed meanwhile
+     * should be caught up (from history) before the next batch. Called from the same thread.
+     */
+    default void resynchronise() {
+    }
 }

@@ -54,6 +54,8 @@ final class Sequencer implements Runnable, LocalSequencing {
     private final Backoff backoff = new Backoff(100, 5000);
     private volatile boolean running = true;
     private volatile boolean active;
+    /** A stored batch whose send to the topic failed: sent first when this member numbers again. */
+    private List<HubEvent> unforwarded;
 
     Sequencer(Supplier<ConnectionFactory> factory, Supplier<Queue> ingress, Supplier<Topic> topic, BooleanSupplier holdsLease,
               BiFunction<String, Runnable, Thread> threads, int inboxCapacity, long staleAfterMs,
@@ -117,6 +119,12 @@ final class Sequencer implements Runnable, LocalSequencing {
         Session in = inbound.createSession(false, Session.DUPS_OK_ACKNOWLEDGE);
         IngressReader reader = new IngressReader(in.createConsumer(ingress.get()));
         inbound.start();
+        if (unforwarded != null) {
+            EventCodec.Batch retry = new EventCodec.Batch();
+            unforwarded.forEach(retry::add);
+            producer.send(retry.toMessage(out));
+            unforwarded = null;
+        }
         Thread readerThread = threads.apply("switchboard-ingress-reader", reader);
         readerThread.start();
         active = true;
@@ -138,10 +146,17 @@ final class Sequencer implements Runnable, LocalSequencing {
                     bytes += event.dataJson() == null ? 64 : event.dataJson().length() + 64;
                 }
                 batch.clear();
-                for (HubEvent event : numbering.number(taken, System.currentTimeMillis() - staleAfterMs)) {
+                List<HubEvent> numbered = numbering.number(taken, System.currentTimeMillis() - staleAfterMs);
+                for (HubEvent event : numbered) {
                     batch.add(event);
                 }
-                producer.send(batch.toMessage(out));
+                try {
+                    producer.send(batch.toMessage(out));
+                } catch (JMSException | RuntimeException e) {
+                    // stored already (where the channel keeps history): members must still get it
+                    unforwarded = numbered;
+                    throw e;
+                }
             }
             if (reader.failed) {
                 throw new JMSException("ingress reader lost the broker");

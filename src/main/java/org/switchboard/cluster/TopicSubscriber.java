@@ -53,6 +53,8 @@ final class TopicSubscriber implements Runnable {
                 connected = true;
                 onConnected.run();
                 backoff.reset();
+                // messages numbered while this member was cut off never come on this subscription
+                delivery.resynchronise();
                 while (running) {
                     Message message = consumer.receive(250);
                     if (message != null) {

@@ -87,6 +87,39 @@ public class DeliveryPipeline implements BatchHandler {
         }
     }
 
+    /**
+     * Catches up, from the store, every channel with history and local subscribers on what was
+     * stored after the last position delivered here (the topic subscription was cut off).
+     */
+    @Override
+    public void resynchronise() {
+        HistoryStore store = history.store();
+        if (store == null || delivered.isEmpty()) {
+            return;
+        }
+        try {
+            int count = 0;
+            for (Map.Entry<String, long[]> entry : delivered.entrySet()) {
+                String channel = entry.getKey();
+                long[] last = entry.getValue();
+                for (StoredMessage m : store.after(channel, last[1], 10_000)) {
+                    if (m.epoch() != last[0]) {
+                        break;
+                    }
+                    count += delivery.deliver(new HubEvent(HubEvent.Kind.MESSAGE, channel, m.from(), m.ts(),
+                            m.dataJson(), m.epoch(), m.seq(), null, null), round);
+                    entry.setValue(last = new long[]{m.epoch(), m.seq()});
+                    metrics.gapFilled(1);
+                }
+            }
+            metrics.delivered(count);
+        } catch (HistoryStore.HistoryUnavailable e) {
+            LOG.log(Level.WARNING, "could not catch up after the bus reconnected: " + e.getMessage());
+        } finally {
+            round.start();
+        }
+    }
+
     private int deliverInOrder(HubEvent event) {
         long[] last = this.delivered.get(event.channel());
         int count = 0;
