@@ -52,6 +52,11 @@ public class DeliveryPipeline implements BatchHandler {
     private WriteRound round;
     /** channel → {epoch, last seq delivered here}, for channels with history and local subscribers. */
     private final Map<String, long[]> delivered = new ConcurrentHashMap<>();
+    /**
+     * channel → {epoch, lowest position a local subscription started from}, for channels with
+     * history on which nothing has been delivered here since: where a catch-up starts for them.
+     */
+    private final Map<String, long[]> subscribedAt = new ConcurrentHashMap<>();
 
     /** The per-message path calls these directly, not through client proxies ({@link DirectBeans}). */
     @PostConstruct
@@ -94,22 +99,35 @@ public class DeliveryPipeline implements BatchHandler {
     @Override
     public void resynchronise() {
         HistoryStore store = history.store();
-        if (store == null || delivered.isEmpty()) {
+        if (store == null || (delivered.isEmpty() && subscribedAt.isEmpty())) {
             return;
         }
         try {
             int count = 0;
-            for (Map.Entry<String, long[]> entry : delivered.entrySet()) {
-                String channel = entry.getKey();
-                long[] last = entry.getValue();
+            java.util.Set<String> channels = new java.util.HashSet<>(delivered.keySet());
+            channels.addAll(subscribedAt.keySet());
+            for (String channel : channels) {
+                long[] last = delivered.get(channel);
+                if (last == null) {
+                    last = subscribedAt.get(channel);
+                }
+                if (last == null) {
+                    continue;
+                }
                 for (StoredMessage m : store.after(channel, last[1], 10_000)) {
-                    if (m.epoch() != last[0]) {
+                    if (last[0] != 0 && m.epoch() != last[0]) {
                         break;
                     }
-                    count += delivery.deliver(new HubEvent(HubEvent.Kind.MESSAGE, channel, m.from(), m.ts(),
+                    int n = delivery.deliver(new HubEvent(HubEvent.Kind.MESSAGE, channel, m.from(), m.ts(),
                             m.dataJson(), m.epoch(), m.seq(), null, null), round);
-                    entry.setValue(last = new long[]{m.epoch(), m.seq()});
+                    count += n;
                     metrics.gapFilled(1);
+                    subscribedAt.remove(channel);
+                    if (n == 0) {
+                        delivered.remove(channel); // nobody here subscribes any more
+                        break;
+                    }
+                    delivered.put(channel, new long[]{m.epoch(), m.seq()});
                 }
             }
             metrics.delivered(count);
@@ -118,6 +136,16 @@ public class DeliveryPipeline implements BatchHandler {
         } finally {
             round.start();
         }
+    }
+
+    /**
+     * A local subscription to a channel with history started at {@code (epoch, seq)}: until a
+     * message is delivered on it here, a catch-up after the bus reconnects starts there.
+     */
+    public void subscribedAt(String channel, long epoch, long seq) {
+        // epoch 0: the channel had no history yet, so everything it will store comes after
+        subscribedAt.merge(channel, new long[]{epoch, seq}, (old, now) -> old[0] == 0 ? old : now[0] == 0 ? now
+                : old[0] == now[0] && old[1] <= now[1] ? old : now);
     }
 
     private int deliverInOrder(HubEvent event) {
@@ -134,6 +162,7 @@ public class DeliveryPipeline implements BatchHandler {
         count += delivery.deliver(event, round);
         if (count > 0) {
             this.delivered.put(event.channel(), new long[]{event.epoch(), event.seq()});
+            subscribedAt.remove(event.channel());
         } else {
             this.delivered.remove(event.channel());
         }

@@ -39,6 +39,8 @@ public class HistoryRequests {
     HubSettings settings;
     @Inject
     HubMetrics metrics;
+    @Inject
+    DeliveryPipeline pipeline;
 
     public boolean keepsHistory(String channel) {
         return history.keepsHistory(channel);
@@ -66,6 +68,7 @@ public class HistoryRequests {
         try {
             HistoryStore.ChannelHistory now = store.describe(channel);
             Position position = now == null ? Position.NONE : new Position(now.epoch(), now.latest());
+            pipeline.subscribedAt(channel, position.epoch(), position.seq());
             if (since == null) {
                 connection.finishCatchUp(channel, OutboundCodec.subscribed(request.id(), position, null, null),
                         List.of(), position.epoch(), position.seq());

@@ -75,6 +75,7 @@ final class TestHub implements AutoCloseable {
         historyRequests.channels = channels;
         historyRequests.settings = settings;
         historyRequests.metrics = metrics;
+        historyRequests.pipeline = pipeline;
         channels.settings = settings;
         channels.subscriptions = subscriptions;
         channels.presence = presence;
