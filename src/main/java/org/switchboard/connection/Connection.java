@@ -1,16 +1,15 @@
 package org.switchboard.connection;
 
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 import jakarta.websocket.CloseReason;
 import org.switchboard.protocol.Member;
 import org.switchboard.protocol.OutboundCodec;
 import org.switchboard.protocol.TextFrames;
 import org.switchboard.security.Identity;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
