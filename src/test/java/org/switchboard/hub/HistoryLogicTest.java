@@ -604,15 +604,66 @@ class HistoryLogicTest {
         assertThat(alice.ofType("reply").stream().filter(r -> "p3".equals(r.getString("id", null)))).isEmpty();
     }
 
+    @Test
+    void aStoredPublicationWhoseEchoIsLostIsAnsweredOkWithItsPositionByTheLateCheck() {
+        SlowTopicBus bus = slowTopicHub(0); // every publication is overdue at the next watchdog pass
+        TestHub.Client alice = hub.connect("alice");
+        publish(alice, "lost-echo", "late", 1, null);
+        assertThat(bus.takeHeld()).hasSize(1); // stored; its echo never comes
+        bus.expireOverdue();
+        JsonObject reply = alice.awaitReply("lost-echo");
+        assertThat(reply.getJsonObject("data").getBoolean("ok")).isTrue();
+        assertThat(seqOf(reply)).isEqualTo(1);
+        assertThat(hub.store.last("late").seq()).isEqualTo(1);
+    }
+
+    @Test
+    void aPublicationThatWasNeverStoredIsAnsweredUnavailableByTheLateCheck() {
+        SlowTopicBus bus = slowTopicHub(0);
+        TestHub.Client alice = hub.connect("alice");
+        publish(alice, "p1", "late", 1, null);
+        bus.takeHeld();
+        hub.store.prune(channel -> null, System.currentTimeMillis(), 100); // as if it had never been stored
+        bus.expireOverdue();
+        JsonObject reply = alice.awaitReply("p1");
+        assertThat(reply.getJsonObject("data").getBoolean("ok")).isFalse();
+        assertThat(reply.getJsonObject("data").getJsonObject("error").getString("code")).isEqualTo("unavailable");
+    }
+
+    @Test
+    void afterTheBusReconnectsAMemberCatchesUpFromTheStoreEvenOnAChannelNothingWasDeliveredOn() {
+        SlowTopicBus bus = slowTopicHub();
+        TestHub.Client bob = hub.connect("bob");
+        bob.subscribe("cut-off");
+        TestHub.Client alice = hub.connect("alice");
+        for (int i = 1; i <= 3; i++) {
+            publish(alice, "p" + i, "cut-off", i, null);
+        }
+        bus.takeHeld(); // stored while this member's topic subscription was away: never delivered by the topic
+        hub.pipeline.resynchronise();
+        assertThat(receivedUpTo(bob, "cut-off", 3)).containsExactly(1L, 2L, 3L);
+        bus.deliver(); // nothing more; a repeat of seq 2 from the topic is dropped
+        publish(alice, "p4", "cut-off", 4, null);
+        List<HubEvent> next = bus.takeHeld();
+        bus.deliver(next.get(0));
+        assertThat(receivedUpTo(bob, "cut-off", 4)).containsExactly(1L, 2L, 3L, 4L);
+    }
+
     /** A hub whose bus stores at once but delivers only on request ({@link SlowTopicBus}). */
     private SlowTopicBus slowTopicHub() {
+        return slowTopicHub(settings().publishTimeoutMs());
+    }
+
+    private SlowTopicBus slowTopicHub(long publishTimeoutMs) {
         hub.close();
         HubSettings settings = settings();
         JdbcHistoryStore store = TestHistory.h2Store();
-        PublishLedger ledger = new PublishLedger(settings.publishTimeoutMs());
+        PublishLedger ledger = new PublishLedger(publishTimeoutMs);
         SlowTopicBus bus = new SlowTopicBus(ledger, new ChannelNumbering(store,
                 RetentionRules.parse(true, settings.historyMaxMessages(), settings.historyMaxAge(), RULES), "slow"));
         hub = new TestHub(settings, ledger, bus, store);
+        TestHub current = hub;
+        ledger.lateCheck(pending -> current.history.resolveLate(ledger, pending));
         return bus;
     }
 
