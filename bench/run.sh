@@ -5,6 +5,7 @@
 #   SCENARIOS="fanout rooms" bench/run.sh
 #   CLUSTER_URLS=ws://127.0.0.1:31080/switchboard/ws,ws://127.0.0.1:32080/switchboard/ws \
 #   CLUSTER_PIDS=1234,5678 SCENARIOS=cross-member bench/run.sh
+#   SCENARIOS="rooms rooms publish-sat resume" STACKS=switchboard TAG="history H2" bench/run.sh
 #
 # It needs a RUNNING Payara domain with Switchboard deployed (default: the demo domain,
 # http://127.0.0.1:8080, admin port 4848). It builds bench/loadgen and bench/bare-endpoint if
@@ -34,6 +35,18 @@ SAT_RATE="${SAT_RATE:-200}"           # fan-out saturation: msgs/s offered in to
 SAT_PUBLISHERS="${SAT_PUBLISHERS:-4}" # ... by this many publishers (Switchboard limits one connection to 100 msgs/s)
 ROOMS_CONNS="${ROOMS_CONNS:-2000}"
 ROOMS_RATE="${ROOMS_RATE:-5}"         # msgs/s per connection
+PUBSAT_RATES="${PUBSAT_RATES:-1000 2000 4000 6000 8000 10000 12000}"  # publish-sat: offered msgs/s, one step each, until one is not sustained
+PUBSAT_CHANNELS="${PUBSAT_CHANNELS:-100}"   # publish-sat: channels (publishers: enough for <= 80 msgs/s each, spread evenly)
+PUBSAT_SUBS="${PUBSAT_SUBS:-1}"             # publish-sat: subscribers per channel
+PUBSAT_WARMUP="${PUBSAT_WARMUP:-5}"         # publish-sat: s of warm-up per step
+PUBSAT_DURATION="${PUBSAT_DURATION:-20}"    # publish-sat: measured s per step
+RESUME_CLIENTS="${RESUME_CLIENTS:-1000}"    # resume: clients that disconnect and resume
+RESUME_CHANNELS="${RESUME_CHANNELS:-100}"   # resume: channels they are spread over (one publisher each)
+RESUME_MISSED="${RESUME_MISSED:-100}"       # resume: messages published to each channel while the clients are away
+RESUME_PUB_RATE="${RESUME_PUB_RATE:-2000}"  # resume: msgs/s (all channels) of those publications
+RESUME_CONNECT_RATE="${RESUME_CONNECT_RATE:-$CONNECT_RATE}"  # resume: reconnects/s
+RESUME_LIVE_RATE="${RESUME_LIVE_RATE:-0}"   # resume: live msgs/s per channel published during the reconnects (0: none)
+TAG="${TAG:-}"                        # appended to the Switchboard rows' scenario names, e.g. "history H2" or "live-only"
 WARMUP="${WARMUP:-10}"
 DURATION="${DURATION:-30}"
 DRAIN="${DRAIN:-10}"
@@ -161,20 +174,32 @@ pid_of() {
   esac
 }
 
-# loadgen <name> <args...>: one run, re-run once if the quiet gate was lost
+# the hub's own counters (switchboard_* of /metrics), before and after each Switchboard run: <name>.metrics
+metrics_snapshot() {
+  curl -fsS -m 5 "http://$HOST:$HTTP_PORT/metrics" 2>/dev/null | grep -E '^switchboard_' | grep -v container_adaptations || true
+}
+
+# loadgen <name> <args...>: one run, re-run once if the quiet gate was lost. Runs are numbered, so a
+# scenario given twice (SCENARIOS="rooms rooms") keeps both logs.
+RUN_NO=0
 loadgen() {
-  local name="$1"; shift
-  local attempt rc
+  RUN_NO=$((RUN_NO + 1))
+  local name
+  name="$(printf '%02d' "$RUN_NO")-$1"; shift
+  local attempt rc sb=""
+  [[ " $* " == *" --stack switchboard "* ]] && sb=1
   for attempt in 1 2; do
     wait_gate
     wait_quiet
     log "run $name: $*"
+    [[ -n "$sb" ]] && { echo "# before"; metrics_snapshot; } >"$RESULTS/$name.metrics"
     set +e
     # shellcheck disable=SC2086
-    java $LOADGEN_JAVA_OPTS -jar "$LOADGEN_JAR" --loops "$LOOPS" --out "$RESULTS/$name.row" ${GATE_FILE:+--gate "$GATE_FILE"} "$@" \
-      2> >(tee "$RESULTS/$name.log" >&2) >/dev/null
+    java $LOADGEN_JAVA_OPTS -jar "$LOADGEN_JAR" --loops "$LOOPS" --out "$RESULTS/$name.row" ${GATE_FILE:+--gate "$GATE_FILE"} \
+      ${TAG:+--tag "$TAG"} "$@" 2> >(tee "$RESULTS/$name.log" >&2) >/dev/null
     rc=$?
     set -e
+    [[ -n "$sb" ]] && { echo "# after"; metrics_snapshot; } >>"$RESULTS/$name.metrics"
     if [[ $rc -eq 3 && $attempt -eq 1 ]]; then
       log "quiet gate lost during $name; running it again"
       rm -f "$RESULTS/$name.row"
@@ -184,7 +209,7 @@ loadgen() {
     break
   done
   if [[ -f "$RESULTS/$name.row" ]]; then
-    tail -1 "$RESULTS/$name.row" >>"$ROWS"
+    cat "$RESULTS/$name.row" >>"$ROWS"     # publish-sat writes one row per step and a summary row
   else
     echo "| $name | | failed (rc $rc), see $name.log | | | | | | | | | | |" >>"$ROWS"
   fi
@@ -261,7 +286,21 @@ for scenario in $SCENARIOS; do
         done
         sleep "$SETTLE"
       fi ;;
-    *) die "unknown scenario $scenario (connections fanout fanout-sat rooms cross-member cluster-connections)" ;;
+    publish-sat)
+      # acknowledged publications (on channels with history: stored) stepping up; Switchboard only
+      if [[ " $STACKS " == *" switchboard "* ]]; then
+        loadgen "publish-sat-switchboard" --scenario publish-sat --stack switchboard --url "$(url_of switchboard)" \
+          --server-pid "$SERVER_PID" --rates "${PUBSAT_RATES// /,}" --channels "$PUBSAT_CHANNELS" \
+          --subs-per-channel "$PUBSAT_SUBS" --step-warmup "$PUBSAT_WARMUP" --step-duration "$PUBSAT_DURATION" --drain "$DRAIN"
+      fi ;;
+    resume)
+      # clients miss messages while away and resume with since; Switchboard only
+      if [[ " $STACKS " == *" switchboard "* ]]; then
+        loadgen "resume-switchboard" --scenario resume --stack switchboard --url "$(url_of switchboard)" \
+          --server-pid "$SERVER_PID" --clients "$RESUME_CLIENTS" --channels "$RESUME_CHANNELS" --missed "$RESUME_MISSED" \
+          --pub-rate "$RESUME_PUB_RATE" --connect-rate "$RESUME_CONNECT_RATE" --live-rate "$RESUME_LIVE_RATE"
+      fi ;;
+    *) die "unknown scenario $scenario (connections fanout fanout-sat rooms cross-member cluster-connections publish-sat resume)" ;;
   esac
 done
 

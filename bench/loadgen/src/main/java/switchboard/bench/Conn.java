@@ -38,6 +38,15 @@ final class Conn {
     boolean ready;
     long nextSend;
     long periodNs;
+    /** publications this publisher may still send (-1: no limit) */
+    long budget = -1;
+    /** publish with an id ("<send nanoTime>_<seq>") and count the ok replies (Switchboard only) */
+    boolean ackIds;
+    /** the position of the last ok reply to this connection's publications (resume's publishers: one channel each) */
+    long ackEpoch;
+    long ackSeq;
+    /** resume: this client's channel and the checks on its messages (null in the other scenarios) */
+    Track track;
 
     Conn(Loop loop, Run run, Proto proto, int index, String room, boolean publisher,
          InetSocketAddress remote, InetSocketAddress local) {
@@ -318,10 +327,24 @@ final class Conn {
         int s = Bytes.indexOf(b, at, end, Proto.SEQ);
         long seq = s < 0 ? 0 : Bytes.parseLong(b, s + Proto.SEQ.length, end);
         run.receivedAll.increment();
-        if (seq > 0) {
+        if (seq > run.measuredFrom) {
             run.receivedMeasured.increment();
             long us = (System.nanoTime() - t) / 1000;
             loop.latency.recordValue(Math.max(0, Math.min(us, 3_600_000_000L)));
+        }
+    }
+
+    /** An ok reply to a publication sent with an id: t = its send time, seq = its measured number (0: warm-up). */
+    void acked(long t, long seq, long epoch, long channelSeq) {
+        run.acked.increment();
+        if (epoch > 0 && (channelSeq > ackSeq || epoch != ackEpoch)) {
+            ackEpoch = epoch;
+            ackSeq = channelSeq;
+        }
+        if (seq > run.measuredFrom) {
+            run.ackedMeasured.increment();
+            long us = (System.nanoTime() - t) / 1000;
+            loop.ack.recordValue(Math.max(0, Math.min(us, 3_600_000_000L)));
         }
     }
 

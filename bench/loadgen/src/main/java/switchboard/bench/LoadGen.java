@@ -78,7 +78,7 @@ public final class LoadGen {
             }
         }
         if (!opt.containsKey("scenario")) {
-            System.err.println("usage: java -jar loadgen.jar --scenario connections|fanout|rooms --stack switchboard|bare|socketio "
+            System.err.println("usage: java -jar loadgen.jar --scenario connections|fanout|rooms|publish-sat|resume --stack switchboard|bare|socketio "
                     + "--url ws://127.0.0.1:8080/switchboard/ws[,ws://...] [--server-pid PID[,PID]] [options]  (see bench/README.md)");
             System.exit(2);
         }
@@ -88,11 +88,13 @@ public final class LoadGen {
             case "connections" -> g.connections();
             case "fanout" -> g.fanout();
             case "rooms" -> g.rooms();
+            case "publish-sat" -> g.publishSat();
+            case "resume" -> g.resume();
             default -> throw new IllegalArgumentException("unknown scenario " + opt.get("scenario"));
         };
         g.closeAll();
         if (g.gateLost) {
-            row = row.replaceFirst("\\| ", "| (quiet gate lost) ");
+            row = row.replaceAll("(?m)^\\| ", "| (quiet gate lost) ");
         }
         System.out.println(row);
         String out = opt.get("out");
@@ -195,7 +197,7 @@ public final class LoadGen {
         double r = dbl("per-conn-rate", 5);
         for (int i = 0; i < n; i++) {
             // the two members of room i are connections 2i and 2i+1; with two URLs they land on different members
-            Conn c = addConn(i, "room" + (i / 2), false, urls.get(i % urls.size()));
+            Conn c = addConn(i, str("channel-prefix", "") + "room" + (i / 2), false, urls.get(i % urls.size()));
             c.periodNs = (long) (1e9 / r);
         }
         openPaced(conns, num("connect-rate", 1000));
@@ -206,6 +208,394 @@ public final class LoadGen {
         String load = String.format(Locale.ROOT, "%,d conns, %,d rooms x 2, %s msg/s each (%s msg/s)%s", n, n / 2, fmt(r), fmt(r * n),
                 urls.size() > 1 ? ", " + urls.size() + " members" : "");
         return publishPhase(str("label", urls.size() > 1 ? "cross-member" : "rooms"), load, 2);
+    }
+
+    /**
+     * Publish saturation with acknowledgements: publishers on many channels, the offered rate
+     * stepping up (--rates); each step has its own warm-up, measured window and drain. A step is
+     * sustained when every publication of its window was answered ok (on a channel with history:
+     * stored) and delivered to every subscriber, nothing was refused, and the ok replies inside the
+     * window kept up with what was sent (at least 97%: no growing backlog). Stops after the first
+     * step that is not sustained (--all-steps true: runs every step). One row per step and a last
+     * row with the highest sustained rate.
+     */
+    private String publishSat() throws Exception {
+        if (!stack.equals("switchboard")) {
+            throw new IllegalArgumentException("publish-sat needs --stack switchboard (it counts the hub's ok replies)");
+        }
+        List<Double> rates = new ArrayList<>();
+        for (String r : str("rates", "1000,2000,4000").split("[, ]+")) {
+            if (!r.isBlank()) {
+                rates.add(Double.parseDouble(r.replace("_", "")));
+            }
+        }
+        int channels = num("channels", 100);
+        int subsPer = num("subs-per-channel", 1);
+        double perPubMax = dbl("per-pub-max", 80);
+        double maxRate = rates.stream().mapToDouble(Double::doubleValue).max().orElse(1000);
+        int pubs = num("publishers", channels * (int) Math.ceil(maxRate / (perPubMax * channels)));
+        boolean allSteps = bool("all-steps", false);
+        String prefix = str("channel-prefix", "") + "sat-" + Long.toString(System.currentTimeMillis(), 36) + "-";
+        int idx = 0;
+        for (int ch = 0; ch < channels; ch++) {
+            for (int s = 0; s < subsPer; s++) {
+                addConn(idx++, prefix + ch, false, urls.get(idx % urls.size()));
+            }
+        }
+        List<Conn> publishers = new ArrayList<>();
+        for (int j = 0; j < pubs; j++) {
+            Conn p = addConn(idx++, prefix + (j % channels), true, urls.get(idx % urls.size()));
+            p.ackIds = true;
+            publishers.add(p);
+        }
+        openPaced(conns, num("connect-rate", 1000));
+        if (!awaitReady(conns.size(), 60)) {
+            log("WARNING: only %d of %d ready", run.ready.sum(), conns.size());
+        }
+        sleepS(2);
+        log("%d publishers on %d channels, %d subscriber(s) each; steps %s msg/s", pubs, channels, subsPer, rates);
+        StringBuilder rows = new StringBuilder();
+        double highest = 0;
+        String firstFail = null;
+        for (double rate : rates) {
+            if (rate / pubs > 100) {
+                log("WARNING: %.0f msg/s over %d publishers is more than the hub's 100 publications/s per connection", rate, pubs);
+            }
+            String[] step = step(publishers, rate, channels, subsPer);
+            rows.append(step[1]).append('\n');
+            if (step[0] != null) {
+                if (firstFail == null) {
+                    firstFail = fmt(rate) + " msg/s: " + step[0];
+                }
+                if (!allSteps) {
+                    break;
+                }
+            } else if (firstFail == null) {
+                highest = rate;
+            }
+            sleepS(num("step-settle", 5));
+        }
+        String summary = String.format(Locale.ROOT, "| publish saturation%s | %s | %,d pubs → %,d channels × %d sub, steps %s msg/s | highest sustained: **%s msg/s**, every publication acknowledged and delivered | %s | | | | | | | | |",
+                str("tag", "").isBlank() ? "" : " [" + str("tag", "") + "]", stack, pubs, channels, subsPer,
+                rates.stream().map(LoadGen::fmt).reduce((a, b) -> a + "/" + b).orElse(""),
+                highest == 0 ? "none" : String.format(Locale.ROOT, "%,.0f", highest),
+                firstFail == null ? "every step sustained" : "first not sustained: " + firstFail);
+        log("%s", summary);
+        return rows + summary;
+    }
+
+    /** One step of publish-sat: returns {why it was not sustained (null: sustained), its row}. */
+    private String[] step(List<Conn> publishers, double rate, int channels, int subsPer) throws Exception {
+        int warmup = num("step-warmup", 5);
+        int duration = num("step-duration", 20);
+        int drain = num("drain", 10);
+        long period = (long) (1e9 * publishers.size() / rate);
+        run.measuring = false;
+        run.measuredFrom = run.seq.get();
+        long err0 = run.errorReplies.sum(), closed0 = run.closedByServer.sum(), behind0 = run.publishBehind.sum();
+        long sent0 = run.sentMeasured.sum(), recv0 = run.receivedMeasured.sum(), ack0 = run.ackedMeasured.sum();
+        run.samples.clear();
+        for (Loop l : loops) {
+            l.call(() -> {
+                l.latency.reset();
+                l.ack.reset();
+                long now = System.nanoTime();
+                for (Conn c : publishers) {
+                    if (c.loop == l && c.isOpen()) {
+                        c.periodNs = period;
+                        c.budget = -1;
+                        c.nextSend = now + (long) (Math.random() * period);
+                        l.schedulePublisher(c);
+                    }
+                }
+            });
+        }
+        run.publishing = true;
+        log("step %s msg/s: warm-up %d s", fmt(rate), warmup);
+        sleepS(warmup);
+        run.measuring = true;
+        Meter m = new Meter();
+        long t0 = System.nanoTime();
+        sleepS(duration);
+        run.publishing = false;
+        run.measuring = false;
+        for (Loop l : loops) {
+            l.call(l::clearSchedule);
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        Meter.Delta cpu = m.delta();
+        long sent = run.sentMeasured.sum() - sent0;
+        long ackedInWindow = run.ackedMeasured.sum() - ack0;
+        long recvInWindow = run.receivedMeasured.sum() - recv0;
+        long expected = sent * subsPer;
+        long deadline = System.nanoTime() + drain * 1_000_000_000L;
+        long last = -1;
+        long lastChange = System.nanoTime();
+        while (System.nanoTime() < deadline
+                && (run.receivedMeasured.sum() - recv0 < expected || run.ackedMeasured.sum() - ack0 < sent)) {
+            long now = run.receivedMeasured.sum() + run.ackedMeasured.sum();
+            if (now != last) {
+                last = now;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > 3_000_000_000L) {
+                break;
+            }
+            sleepNs(100_000_000L);
+        }
+        long received = run.receivedMeasured.sum() - recv0;
+        long acked = run.ackedMeasured.sum() - ack0;
+        long errors = run.errorReplies.sum() - err0;
+        long closed = run.closedByServer.sum() - closed0;
+        long behind = run.publishBehind.sum() - behind0;
+        long lost = expected - received;
+        Histogram ackH = merged(l -> l.ack);
+        Histogram delH = merged(l -> l.latency);
+        log("step %s msg/s: sent %,d in %.1f s (%.0f/s; %d times >1 s behind), acked %,d in window + %,d after, "
+                        + "deliveries expected %,d, received %,d in window + %,d after; error replies %d, closed %d",
+                fmt(rate), sent, secs, sent / secs, behind, ackedInWindow, acked - ackedInWindow, expected, recvInWindow,
+                received - recvInWindow, errors, closed);
+        log("step %s msg/s: delivery p50 %s p99 %s max %s ms", fmt(rate), ms(delH, 50), ms(delH, 99), maxMs(delH));
+        String why = null;
+        if (errors > 0 || closed > 0) {
+            why = errors + " error replies, " + closed + " closed";
+        } else if (acked < sent || lost > 0) {
+            why = String.format(Locale.ROOT, "%,d unacknowledged, %,d deliveries lost", sent - acked, lost);
+        } else if (sent / secs < 0.97 * rate || behind > 0) {
+            why = String.format(Locale.ROOT, "the load client offered only %.0f msg/s", sent / secs);
+        } else if (ackedInWindow < 0.97 * sent) {
+            why = String.format(Locale.ROOT, "acknowledgements fell behind (%.0f%% in the window)", 100.0 * ackedInWindow / Math.max(1, sent));
+        }
+        String load = String.format(Locale.ROOT, "%,d pubs → %,d channels × %d sub, %s msg/s offered", publishers.size(), channels, subsPer,
+                String.format(Locale.ROOT, "%,.0f", rate));
+        String result = String.format(Locale.ROOT, "%,.0f acked/s, %,.0f deliveries/s (delivery p50 %s, p99 %s ms)",
+                ackedInWindow / secs, recvInWindow / secs, ms(delH, 50), ms(delH, 99));
+        String loss = why == null ? "0 (sustained)" : "**not sustained**: " + why;
+        return new String[]{why, row(str("label", "publish saturation"), load, result, loss, ackH, cpu,
+                String.format(Locale.ROOT, "RSS %s", mb(server.serverRss())))};
+    }
+
+    /**
+     * Resume: clients subscribe to channels with history and see a first message; they disconnect;
+     * each channel's publisher publishes --missed messages (acknowledged: stored); every client
+     * reconnects (paced) and subscribes with since = the last position it saw. Once all of them
+     * are answered, each publisher publishes a live marker. A client is caught up when it has the
+     * last missed message and live when the marker arrives; every message must follow the one
+     * before it (same epoch, seq + 1): gaps, duplicates and epoch changes are errors, as are
+     * replies without recovered:true and clients not live in the end. Per-client catch-up time is
+     * from the reconnect (connect start) to the last missed message.
+     */
+    private String resume() throws Exception {
+        if (!stack.equals("switchboard")) {
+            throw new IllegalArgumentException("resume needs --stack switchboard");
+        }
+        int n = num("clients", 1000);
+        int channels = num("channels", 100);
+        int missed = num("missed", 100);
+        int pre = num("pre", 1);
+        double pubRate = dbl("pub-rate", 2000);
+        int rate = num("connect-rate", 1000);
+        double liveRate = dbl("live-rate", 0);
+        int timeout = num("live-timeout", 60);
+        String prefix = str("channel-prefix", "") + "resume-" + Long.toString(System.currentTimeMillis(), 36) + "-";
+        List<Track> tracks = new ArrayList<>();
+        List<Conn> clients = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Track k = new Track(i % channels);
+            Conn c = addConn(i, prefix + k.channel, false, urls.get(0));
+            c.track = k;
+            tracks.add(k);
+            clients.add(c);
+        }
+        List<Conn> publishers = new ArrayList<>();
+        for (int j = 0; j < channels; j++) {
+            Conn p = addConn(n + j, prefix + j, true, urls.get(0));
+            p.ackIds = true;
+            publishers.add(p);
+        }
+        openPaced(conns, rate);
+        if (!awaitReady(n + channels, 60)) {
+            log("WARNING: only %d of %d ready", run.ready.sum(), n + channels);
+        }
+        sleepS(1);
+        double perPub = Math.min(pubRate / channels, 90);
+        // 1. every client sees --pre messages live: its last position
+        publishBudget(publishers, pre, perPub);
+        waitFor(() -> run.acked.sum() >= (long) channels * pre && run.receivedAll.sum() >= (long) n * pre, 30);
+        stopPublishing();
+        log("before disconnecting: %,d of %,d acked, %,d of %,d deliveries", run.acked.sum(), (long) channels * pre,
+                run.receivedAll.sum(), (long) n * pre);
+        // 2. the clients go away; the publishers publish what they will miss
+        for (Loop l : loops) {
+            l.call(() -> {
+                for (Conn c : clients) {
+                    if (c.loop == l) {
+                        c.close();
+                    }
+                }
+            });
+        }
+        sleepS(2);
+        long acked0 = run.acked.sum();
+        long err0 = run.errorReplies.sum();
+        long tm = System.nanoTime();
+        publishBudget(publishers, missed, perPub);
+        waitFor(() -> run.acked.sum() - acked0 + run.errorReplies.sum() - err0 >= (long) channels * missed,
+                (int) (missed / perPub) + 30);
+        stopPublishing();
+        double missSecs = (System.nanoTime() - tm) / 1e9;
+        long missAcked = run.acked.sum() - acked0;
+        log("while away: %,d of %,d publications acknowledged in %.1f s (%.0f stored msg/s), %d error replies",
+                missAcked, (long) channels * missed, missSecs, missAcked / missSecs, run.errorReplies.sum() - err0);
+        long[] targetEpoch = new long[channels];
+        long[] target = new long[channels];
+        for (Loop l : loops) {
+            l.call(() -> {
+                for (int j = 0; j < channels; j++) {
+                    if (publishers.get(j).loop == l) {
+                        targetEpoch[j] = publishers.get(j).ackEpoch;
+                        target[j] = publishers.get(j).ackSeq;
+                    }
+                }
+            });
+        }
+        // 3. every client reconnects and resumes; the publishers may keep publishing live meanwhile
+        List<Conn> again = new ArrayList<>();
+        long wrongEpoch = 0;
+        for (int i = 0; i < n; i++) {
+            Conn old = clients.get(i);
+            Track k = tracks.get(i);
+            Conn c = new Conn(old.loop, run, proto, old.index, old.room, false, old.remote, old.local);
+            c.path = old.path;
+            c.track = k;
+            again.add(c);
+        }
+        for (Loop l : loops) {
+            l.call(() -> {
+                for (Conn c : again) {
+                    if (c.loop == l) {
+                        Track k = c.track;
+                        k.resuming = true;
+                        k.target = target[k.channel];
+                    }
+                }
+                l.connect.reset();
+                l.latency.reset();
+            });
+        }
+        for (int i = 0; i < n; i++) {
+            if (tracks.get(i).epoch != targetEpoch[tracks.get(i).channel]) {
+                wrongEpoch++;
+            }
+        }
+        if (wrongEpoch > 0) {
+            log("WARNING: %d clients saw another epoch before disconnecting than their channel's publisher was answered", wrongEpoch);
+        }
+        conns.addAll(again);
+        run.ready.reset();
+        Meter m = new Meter();
+        if (liveRate > 0) {
+            publishBudget(publishers, -1, Math.min(liveRate, 90));
+        }
+        long t0 = System.nanoTime();
+        log("reconnecting %,d clients at %,d/s%s", n, rate, liveRate > 0 ? ", live publications " + fmt(liveRate) + " msg/s per channel" : "");
+        openPaced(again, rate);
+        waitFor(() -> run.recovered.sum() + run.notRecovered.sum() + run.failed.sum() >= n, timeout);
+        double repliedSecs = (System.nanoTime() - t0) / 1e9;
+        stopPublishing();
+        long tMarker = System.nanoTime();
+        for (Conn p : publishers) {
+            p.loop.execute(() -> {
+                long t = System.nanoTime();
+                p.sendText("{\"type\":\"publish\",\"id\":\"" + t + "_0\",\"channel\":\"" + p.room + "\",\"data\":{\"t\":" + t
+                        + ",\"seq\":0,\"mk\":1}}");
+            });
+        }
+        waitFor(() -> run.live.sum() + run.failed.sum() >= n, timeout);
+        Meter.Delta cpu = m.delta();
+        long[] lastCaught = new long[1];
+        long[] lastLive = new long[1];
+        for (Loop l : loops) {
+            l.call(() -> {
+                for (Conn c : again) {
+                    if (c.loop == l) {
+                        lastCaught[0] = Math.max(lastCaught[0], c.track.caughtUp ? c.track.caughtUpNs - t0 : 0);
+                        lastLive[0] = Math.max(lastLive[0], c.track.live ? c.track.liveNs - t0 : 0);
+                    }
+                }
+            });
+        }
+        long caught = run.caughtUp.sum();
+        long live = run.live.sum();
+        Histogram h = merged(l -> l.latency);
+        Histogram connect = merged(l -> l.connect);
+        log("reconnect: %,d ready, connect p50 %s p99 %s ms; all answered after %.2f s; recovered %,d, not %,d",
+                run.ready.sum(), ms(connect, 50), ms(connect, 99), repliedSecs, run.recovered.sum(), run.notRecovered.sum());
+        log("caught up %,d of %,d (last after %.2f s); live %,d (last after %.2f s; marker published at %.2f s)",
+                caught, n, lastCaught[0] / 1e9, live, lastLive[0] / 1e9, (tMarker - t0) / 1e9);
+        log("gaps %d (%d messages), duplicates %d, epoch changes %d, error replies %d, closed by server %d, failed %d",
+                run.gaps.sum(), run.gapMessages.sum(), run.duplicates.sum(), run.epochChanges.sum(), run.errorReplies.sum(),
+                run.closedByServer.sum(), run.failed.sum());
+        List<String> errs = new ArrayList<>();
+        addErr(errs, run.gaps.sum(), "gaps (" + run.gapMessages.sum() + " msgs)");
+        addErr(errs, run.duplicates.sum(), "duplicates");
+        addErr(errs, run.epochChanges.sum(), "epoch changes");
+        addErr(errs, run.notRecovered.sum(), "not recovered");
+        addErr(errs, n - caught, "not caught up");
+        addErr(errs, n - live, "not live");
+        addErr(errs, run.errorReplies.sum(), "error replies");
+        addErr(errs, (long) channels * missed - missAcked, "missed publications not acked");
+        addErr(errs, run.closedByServer.sum(), "closed by server");
+        addErr(errs, run.failed.sum(), "failed");
+        String load = String.format(Locale.ROOT, "%,d clients, %,d channels, %,d missed each, reconnect @ %,d/s%s", n, channels, missed, rate,
+                liveRate > 0 ? ", live " + fmt(liveRate) + " msg/s/channel" : "");
+        String result = live == n
+                ? String.format(Locale.ROOT, "all live in %.2f s (all caught up in %.2f s)", lastLive[0] / 1e9, lastCaught[0] / 1e9)
+                : String.format(Locale.ROOT, "%,d of %,d live, %,d caught up", live, n, caught);
+        String loss = errs.isEmpty() ? "**0 errors**" : String.join(", ", errs);
+        return row(str("label", "resume"), load, result, loss, h, cpu, String.format(Locale.ROOT, "RSS %s", mb(server.serverRss())));
+    }
+
+    private static void addErr(List<String> errs, long count, String what) {
+        if (count != 0) {
+            errs.add(count + " " + what);
+        }
+    }
+
+    /** Each publisher publishes budget messages (-1: until stopped) at perPub msgs/s. */
+    private void publishBudget(List<Conn> publishers, long budget, double perPub) throws InterruptedException {
+        long period = (long) (1e9 / perPub);
+        for (Loop l : loops) {
+            l.call(() -> {
+                long now = System.nanoTime();
+                for (Conn c : publishers) {
+                    if (c.loop == l && c.isOpen()) {
+                        c.periodNs = period;
+                        c.budget = budget;
+                        c.nextSend = now + (long) (Math.random() * period);
+                        l.schedulePublisher(c);
+                    }
+                }
+            });
+        }
+        run.publishing = true;
+    }
+
+    private void stopPublishing() throws InterruptedException {
+        run.publishing = false;
+        for (Loop l : loops) {
+            l.call(l::clearSchedule);
+        }
+    }
+
+    /** Waits until done, at most this many seconds. */
+    private void waitFor(java.util.function.BooleanSupplier done, int seconds) {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            sleepNs(10_000_000L);
+        }
+        if (!done.getAsBoolean()) {
+            log("WARNING: gave up waiting after %d s", seconds);
+        }
     }
 
     /** Warm-up, measured window, drain; fanoutPerMsg = deliveries each publication should cause. */
@@ -350,6 +740,10 @@ public final class LoadGen {
     }
 
     private String row(String label, String load, String result, String loss, Histogram h, Meter.Delta cpu, String mem) {
+        String tag = str("tag", "");
+        if (!tag.isBlank()) {
+            label = label + " [" + tag + "]";
+        }
         log("%s %s: %s, loss %s, p50 %s p90 %s p99 %s p99.9 %s max %s ms, server CPU %.0f%%, client CPU %.0f%%, %s",
                 label, stack, result, loss, ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9), maxMs(h), cpu.serverPct(), cpu.clientPct(), mem);
         for (var e : run.samples.entrySet()) {

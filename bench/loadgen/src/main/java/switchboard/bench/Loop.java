@@ -25,6 +25,8 @@ final class Loop extends Thread {
     final Histogram latency = new Histogram(3_600_000_000L, 3);
     /** protocol-ready time of connections, microseconds */
     final Histogram connect = new Histogram(3_600_000_000L, 3);
+    /** publish → ok reply of measured publications sent with an id, microseconds */
+    final Histogram ack = new Histogram(3_600_000_000L, 3);
     private final Run run;
     private volatile boolean running = true;
 
@@ -128,14 +130,19 @@ final class Loop extends Thread {
                 break;
             }
             schedule.poll();
-            if (c.isOpen()) {
+            if (c.isOpen() && c.budget != 0) {
                 c.publishOne();
+                if (c.budget > 0) {
+                    c.budget--;
+                }
                 c.nextSend += c.periodNs;
                 if (c.nextSend < now - 1_000_000_000L) { // more than 1 s behind: do not burst
                     c.nextSend = now;
                     run.publishBehind.increment();
                 }
-                schedule.add(c);
+                if (c.budget != 0) {
+                    schedule.add(c);
+                }
             }
             if (++sent % 256 == 0) {
                 now = System.nanoTime();

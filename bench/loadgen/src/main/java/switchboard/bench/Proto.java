@@ -43,6 +43,13 @@ abstract class Proto {
         private static final byte[] SUB_OK = Bytes.ascii("{\"type\":\"reply\",\"id\":\"s\",\"data\":{\"ok\":true");
         private static final byte[] NOT_OK = Bytes.ascii("\"ok\":false");
         private static final byte[] DATA_T = Bytes.ascii("\"data\":{\"t\":");
+        private static final byte[] PUB_REPLY = Bytes.ascii("{\"type\":\"reply\",\"id\":\"");
+        private static final byte[] OK_TRUE = Bytes.ascii("\"ok\":true");
+        private static final byte[] EPOCH_K = Bytes.ascii("\"epoch\":");
+        private static final byte[] SEQ_K = Bytes.ascii("\"seq\":");
+        private static final byte[] RECOVERED_TRUE = Bytes.ascii("\"recovered\":true");
+        private static final byte[] RECOVERED_FALSE = Bytes.ascii("\"recovered\":false");
+        private static final byte[] MARKER = Bytes.ascii("\"mk\":1");
 
         @Override
         String path(String basePath, Conn c) {
@@ -74,29 +81,91 @@ abstract class Proto {
 
         private void line(Conn c, byte[] b, int off, int end) {
             if (Bytes.startsWith(b, off, end, MESSAGE)) {
+                if (c.track != null) {
+                    tracked(c, b, off, end);
+                    return;
+                }
                 int d = Bytes.indexOf(b, off, end, DATA_T);
                 if (d >= 0) {
                     c.delivered(b, d + 7, end);
                 }
             } else if (Bytes.startsWith(b, off, end, REPLY)) {
                 if (Bytes.startsWith(b, off, end, SUB_OK)) {
+                    if (c.track != null && c.track.resuming) {
+                        resumeReply(c, b, off, end);
+                    }
                     c.markReady();
+                } else if (Bytes.startsWith(b, off, end, PUB_REPLY) && end - off > PUB_REPLY.length
+                        && Character.isDigit(b[off + PUB_REPLY.length]) && Bytes.indexOf(b, off, end, OK_TRUE) >= 0) {
+                    // {"type":"reply","id":"<t>_<seq>","data":{"ok":true,"epoch":E,"seq":S}}
+                    int id = off + PUB_REPLY.length;
+                    long t = Bytes.parseLong(b, id, end);
+                    int us = id;
+                    while (us < end && b[us] != '_' && b[us] != '"') {
+                        us++;
+                    }
+                    long seq = us < end && b[us] == '_' ? Bytes.parseLong(b, us + 1, end) : 0;
+                    int e = Bytes.indexOf(b, us, end, EPOCH_K);
+                    int s = e < 0 ? -1 : Bytes.indexOf(b, e, end, SEQ_K);
+                    c.acked(t, seq, e < 0 ? 0 : Bytes.parseLong(b, e + EPOCH_K.length, end),
+                            s < 0 ? 0 : Bytes.parseLong(b, s + SEQ_K.length, end));
                 } else if (Bytes.indexOf(b, off, end, NOT_OK) >= 0) {
                     c.run.errorReplies.increment();
                     c.run.sample("error-reply", Bytes.str(b, off, end - off));
                 }
             } else if (Bytes.startsWith(b, off, end, WELCOME)) {
                 if (c.room != null && !c.publisher) {
-                    c.sendText("{\"type\":\"subscribe\",\"id\":\"s\",\"channel\":\"" + c.room + "\"}");
+                    Track k = c.track;
+                    if (k != null && k.resuming) {
+                        c.sendText("{\"type\":\"subscribe\",\"id\":\"s\",\"channel\":\"" + c.room
+                                + "\",\"since\":{\"epoch\":" + k.epoch + ",\"seq\":" + k.seq + "}}");
+                    } else {
+                        c.sendText("{\"type\":\"subscribe\",\"id\":\"s\",\"channel\":\"" + c.room + "\"}");
+                    }
                 } else {
                     c.markReady();
                 }
             }
         }
 
+        /** A message to a resume client: its position (the envelope's epoch and seq come before its data). */
+        private void tracked(Conn c, byte[] b, int off, int end) {
+            int e = Bytes.indexOf(b, off, end, EPOCH_K);
+            int s = e < 0 ? -1 : Bytes.indexOf(b, e, end, SEQ_K);
+            if (s < 0) {
+                c.run.sample("no-position", Bytes.str(b, off, end - off));
+                return;
+            }
+            int d = Bytes.indexOf(b, s, end, DATA_T);
+            c.run.receivedAll.increment();
+            c.track.onMessage(c, Bytes.parseLong(b, e + EPOCH_K.length, end), Bytes.parseLong(b, s + SEQ_K.length, end),
+                    d >= 0 && Bytes.indexOf(b, d, end, MARKER) >= 0);
+        }
+
+        /** The reply to a subscribe with since: the missed messages follow only with recovered:true. */
+        private void resumeReply(Conn c, byte[] b, int off, int end) {
+            Track k = c.track;
+            if (k.replied) {
+                return;
+            }
+            k.replied = true;
+            if (Bytes.indexOf(b, off, end, RECOVERED_TRUE) >= 0) {
+                c.run.recovered.increment();
+            } else {
+                c.run.notRecovered.increment();
+                c.run.sample(Bytes.indexOf(b, off, end, RECOVERED_FALSE) >= 0 ? "not-recovered" : "no-recovered-field",
+                        Bytes.str(b, off, end - off));
+            }
+        }
+
         @Override
         void publish(Conn c, long t, long seq) {
-            c.sendText("{\"type\":\"publish\",\"channel\":\"" + c.room + "\",\"data\":" + data(t, seq) + "}");
+            if (c.ackIds) {
+                c.sendText("{\"type\":\"publish\",\"id\":\"" + t + "_" + seq + "\",\"channel\":\"" + c.room
+                        + "\",\"data\":" + data(t, seq) + "}");
+            } else {
+                c.sendText("{\"type\":\"publish\",\"channel\":\"" + c.room + "\",\"data\":" + data(t, seq) + "}");
+            }
         }
     }
 

@@ -9,6 +9,12 @@ final class Run {
     volatile boolean publishing;
     /** publications made while measuring carry seq >= 1; warm-up ones carry seq 0 */
     volatile boolean measuring;
+    /**
+     * Deliveries and acknowledgements count as measured only for seq above this: a scenario that
+     * measures several windows in one run (publish-sat) raises it at each window's start, so
+     * stragglers of the previous window are not counted in the next.
+     */
+    volatile long measuredFrom;
     final AtomicLong seq = new AtomicLong();
     final LongAdder sentMeasured = new LongAdder();
     final LongAdder sentWarmup = new LongAdder();
@@ -19,6 +25,18 @@ final class Run {
     final LongAdder closedByServer = new LongAdder();
     final LongAdder errorReplies = new LongAdder();
     final LongAdder publishBehind = new LongAdder();
+    /** ok replies to publications sent with an id (publish-sat, resume): all, and measured ones */
+    final LongAdder acked = new LongAdder();
+    final LongAdder ackedMeasured = new LongAdder();
+    /** resume: subscribe replies with recovered true / false or without it; continuity errors seen by the clients */
+    final LongAdder recovered = new LongAdder();
+    final LongAdder notRecovered = new LongAdder();
+    final LongAdder gaps = new LongAdder();
+    final LongAdder gapMessages = new LongAdder();
+    final LongAdder duplicates = new LongAdder();
+    final LongAdder epochChanges = new LongAdder();
+    final LongAdder caughtUp = new LongAdder();
+    final LongAdder live = new LongAdder();
     final ConcurrentHashMap<String, String> samples = new ConcurrentHashMap<>();
 
     void sample(String kind, String text) {
