@@ -37,6 +37,8 @@ public class HubMetrics {
     private Counter gapFilled = new LocalCounter();
     private Counter resumed = new LocalCounter();
     private Counter notRecovered = new LocalCounter();
+    private Counter forbidden = new LocalCounter();
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> refusedHandshakes = new java.util.concurrent.ConcurrentHashMap<>();
 
     @PostConstruct
     void register() {
@@ -49,8 +51,20 @@ public class HubMetrics {
         gapFilled = registry.counter("switchboard_history_gap_filled");
         resumed = registry.counter("switchboard_history_resumed");
         notRecovered = registry.counter("switchboard_history_not_recovered");
+        forbidden = registry.counter("switchboard_forbidden");
         registry.gauge("switchboard_connections", connections, ConnectionRegistry::count);
         registry.gauge("switchboard_channels", subscriptions, SubscriptionIndex::channelCount);
+    }
+
+    /** A request a channel rule denied. */
+    public void forbidden() {
+        forbidden.inc();
+    }
+
+    /** A handshake refused by the security checks, by reason (token, unauthenticated, origin, handshake_rate, ...). */
+    public void refusedHandshake(String reason) {
+        refusedHandshakes.computeIfAbsent(reason, r -> registry == null ? new LocalCounter()
+                : registry.counter("switchboard_handshakes_refused", new Tag("reason", r))).inc();
     }
 
     /** One gauge per container adaptation, 1 with its current state as a tag. */
@@ -84,7 +98,6 @@ public class HubMetrics {
         errors.inc();
     }
 
-    /** A handshake refused because this member holds as many connections as it may. */
     /** Messages this member read from history because its topic subscription skipped them. */
     public void gapFilled(long count) {
         gapFilled.inc(count);
@@ -95,6 +108,7 @@ public class HubMetrics {
         (recovered ? resumed : notRecovered).inc();
     }
 
+    /** A handshake refused because this member holds as many connections as it may. */
     public void refusedFull() {
         refusedFull.inc();
     }

@@ -31,7 +31,7 @@ import java.util.List;
  */
 final class EventCodec {
 
-    private static final byte FORMAT = 2;
+    private static final byte FORMAT = 3;
 
     private EventCodec() {
     }
@@ -62,6 +62,7 @@ final class EventCodec {
                 out.writeUTF(event.channel());
                 out.writeUTF(event.from().connection());
                 out.writeUTF(event.from().name());
+                out.writeUTF(event.from().user() == null ? "" : event.from().user());
                 out.writeLong(event.ts());
                 out.writeLong(event.epoch());
                 out.writeLong(event.seq());
@@ -140,7 +141,7 @@ final class EventCodec {
             while (in.available() > 0) {
                 HubEvent.Kind kind = kinds[in.readByte()];
                 String channel = in.readUTF();
-                Member from = new Member(in.readUTF(), in.readUTF());
+                Member from = member(in.readUTF(), in.readUTF(), in.readUTF());
                 long ts = in.readLong();
                 long epoch = in.readLong();
                 long seq = in.readLong();
@@ -174,5 +175,9 @@ final class EventCodec {
         byte[] utf8 = new byte[length];
         in.readFully(utf8);
         return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    private static Member member(String connection, String name, String user) {
+        return new Member(connection, name, user.isEmpty() ? null : user);
     }
 }

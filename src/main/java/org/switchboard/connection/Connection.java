@@ -28,7 +28,10 @@ public final class Connection {
             AtomicIntegerFieldUpdater.newUpdater(Connection.class, "closing");
 
     private final String id;
-    private final Identity identity;
+    private volatile Identity identity;
+    private volatile String address;
+    /** The next step of the credential's expiry (warning, then close); null when it does not expire. */
+    private volatile java.util.concurrent.Future<?> expiry;
     private final Member member;
     private final FrameSink sink;
     private final SendQueue queue;
@@ -45,7 +48,7 @@ public final class Connection {
                       int queueCapacity, int batchMaxBytes, int publishPerSecond, Consumer<Connection> onOverflow) {
         this.id = id;
         this.identity = identity;
-        this.member = new Member(id, identity.name());
+        this.member = new Member(id, identity.name(), identity.subject());
         this.sink = sink;
         this.queue = new SendQueue(sink, writers, queueCapacity, batchMaxBytes);
         this.publishPerSecond = publishPerSecond;
@@ -58,6 +61,36 @@ public final class Connection {
 
     public Identity identity() {
         return identity;
+    }
+
+    /**
+     * Takes a refreshed credential of the same subject; false (nothing changed) for another subject.
+     * The display name and groups may change with it; the member others see keeps its name.
+     */
+    public boolean refresh(Identity refreshed) {
+        if (!java.util.Objects.equals(refreshed.subject(), identity.subject()) || refreshed.source() != identity.source()) {
+            return false;
+        }
+        identity = refreshed.named(identity.name());
+        return true;
+    }
+
+    /** The client's IP address, once the handshake has given it. */
+    public String address() {
+        return address;
+    }
+
+    public void address(String address) {
+        this.address = address;
+    }
+
+    /** Replaces (and cancels) the pending expiry step. */
+    public void expiry(java.util.concurrent.Future<?> next) {
+        java.util.concurrent.Future<?> previous = expiry;
+        expiry = next;
+        if (previous != null && previous != next) {
+            previous.cancel(false);
+        }
     }
 
     public Member member() {

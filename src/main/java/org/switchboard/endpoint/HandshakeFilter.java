@@ -6,23 +6,28 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.switchboard.admin.HubMetrics;
 import org.switchboard.connection.ConnectionCap;
 import org.switchboard.protocol.ProtocolVersion;
-import org.switchboard.protocol.QueryParameters;
-import org.switchboard.security.IdentityResolver;
+import org.switchboard.security.Admission;
+import org.switchboard.security.HandshakeAuthenticator;
+import org.switchboard.security.HubPrincipal;
 
 import java.io.IOException;
+import java.security.Principal;
 import java.util.Collections;
 import java.util.List;
 
 /**
  * Refuses WebSocket upgrades the hub cannot serve before any socket is upgraded: HTTP 503 with
  * {@code Retry-After} when this member holds as many connections as it may ({@link ConnectionCap}),
- * HTTP 400 when only unknown protocol versions are offered or the identity is unacceptable.
- * Browsers and other clients then see a failed handshake with a readable reason instead of an
- * open-then-close.
+ * HTTP 400 when only unknown protocol versions are offered, and what the {@link HandshakeAuthenticator}
+ * refuses (401, 403, 429, or 400 for an unacceptable anonymous name). Browsers and other clients then
+ * see a failed handshake with a readable reason instead of an open-then-close. An admitted handshake
+ * goes on to Tyrus with its {@link HubPrincipal} as the request's user principal, which Tyrus hands
+ * to the WebSocket session.
  */
 @WebFilter(urlPatterns = "/ws", asyncSupported = true)
 public class HandshakeFilter extends HttpFilter {
@@ -33,7 +38,7 @@ public class HandshakeFilter extends HttpFilter {
     static final int RETRY_AFTER_SECONDS = 5;
 
     @Inject
-    IdentityResolver identities;
+    HandshakeAuthenticator authenticator;
     @Inject
     ConnectionCap cap;
     @Inject
@@ -61,11 +66,25 @@ public class HandshakeFilter extends HttpFilter {
                     + String.join(", ", ProtocolVersion.SUPPORTED));
             return;
         }
-        if (identities.resolve(QueryParameters.parse(request.getQueryString()), "pending").isEmpty()) {
-            refuse(response, identities.rule());
+        Admission admission = authenticator.admit(request);
+        if (admission instanceof Admission.Refused refused) {
+            metrics.refusedHandshake(refused.metric());
+            if (refused.retryAfterSeconds() > 0) {
+                response.setHeader("Retry-After", Integer.toString(refused.retryAfterSeconds()));
+            }
+            if (refused.challenge() != null) {
+                response.setHeader("WWW-Authenticate", refused.challenge());
+            }
+            reply(response, refused.status(), refused.reason());
             return;
         }
-        chain.doFilter(request, response);
+        HubPrincipal principal = ((Admission.Admitted) admission).principal();
+        chain.doFilter(new HttpServletRequestWrapper(request) {
+            @Override
+            public Principal getUserPrincipal() {
+                return principal;
+            }
+        }, response);
     }
 
     private static void refuse(HttpServletResponse response, String reason) throws IOException {

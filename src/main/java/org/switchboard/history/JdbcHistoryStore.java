@@ -147,7 +147,8 @@ public final class JdbcHistoryStore implements HistoryStore {
                 }
             }
             try (PreparedStatement ins = prepare(c, "INSERT INTO sb_message"
-                    + " (channel, seq, epoch, ts, sender_connection, sender_name, pub_key, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " (channel, seq, epoch, ts, sender_connection, sender_name, pub_key, data, sender_user)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (HubEvent e : numbered) {
                     ins.setString(1, e.channel());
                     ins.setLong(2, e.seq());
@@ -157,6 +158,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                     ins.setString(6, e.from().name());
                     ins.setString(7, e.publicationKey());
                     ins.setString(8, e.dataJson());
+                    ins.setString(9, e.from().user());
                     ins.addBatch();
                 }
                 ins.executeBatch();
@@ -213,13 +215,13 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     @Override
     public List<StoredMessage> after(String channel, long afterSeq, int limit) {
-        return page("SELECT epoch, seq, ts, sender_connection, sender_name, data FROM sb_message"
+        return page("SELECT epoch, seq, ts, sender_connection, sender_name, data, sender_user FROM sb_message"
                 + " WHERE channel = ? AND seq > ? ORDER BY seq ASC", channel, afterSeq, limit, false);
     }
 
     @Override
     public List<StoredMessage> before(String channel, long beforeSeq, int limit) {
-        return page("SELECT epoch, seq, ts, sender_connection, sender_name, data FROM sb_message"
+        return page("SELECT epoch, seq, ts, sender_connection, sender_name, data, sender_user FROM sb_message"
                 + " WHERE channel = ? AND seq < ? ORDER BY seq DESC", channel, beforeSeq, limit, true);
     }
 
@@ -234,7 +236,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                 try (ResultSet rs = q.executeQuery()) {
                     while (rs.next() && messages.size() < limit) {
                         messages.add(new StoredMessage(rs.getLong(1), rs.getLong(2), rs.getLong(3),
-                                new Member(rs.getString(4), rs.getString(5)), rs.getString(6)));
+                                new Member(rs.getString(4), rs.getString(5), rs.getString(7)), rs.getString(6)));
                     }
                 }
             }

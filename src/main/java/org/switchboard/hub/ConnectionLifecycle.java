@@ -17,15 +17,18 @@ import org.switchboard.container.DirectBeans;
 import org.switchboard.protocol.CloseCodes;
 import org.switchboard.protocol.OutboundCodec;
 import org.switchboard.protocol.ProtocolVersion;
-import org.switchboard.protocol.QueryParameters;
 import org.switchboard.protocol.Welcome;
+import org.switchboard.security.HandshakeAuthenticator;
+import org.switchboard.security.HubPrincipal;
 import org.switchboard.security.Identity;
-import org.switchboard.security.IdentityResolver;
 
 import java.security.SecureRandom;
 import java.util.logging.Logger;
 
-/** Opens and closes connections: identity, limits, welcome envelope, and clean-up on close. */
+/**
+ * Opens and closes connections: the identity the handshake established, limits, the welcome
+ * envelope, the credential's expiry, and clean-up on close.
+ */
 @ApplicationScoped
 public class ConnectionLifecycle {
 
@@ -36,7 +39,9 @@ public class ConnectionLifecycle {
     @Inject
     HubSettings settings;
     @Inject
-    IdentityResolver identities;
+    HandshakeAuthenticator authenticator;
+    @Inject
+    CredentialExpiry expiry;
     @Inject
     ConnectionRegistry registry;
     @Inject
@@ -56,15 +61,23 @@ public class ConnectionLifecycle {
 
     public void open(Session session) {
         String id = newId();
-        Identity identity = identities.resolve(QueryParameters.parse(session.getQueryString()), id)
-                .orElseThrow(() -> new IllegalStateException("handshake filter let an invalid identity through"));
+        if (!(session.getUserPrincipal() instanceof HubPrincipal principal)) {
+            throw new IllegalStateException("a session opened without passing the handshake filter");
+        }
+        Identity identity = principal.identity();
+        if (identity.name() == null) {
+            identity = identity.named("guest-" + id);
+        }
         session.setMaxTextMessageBufferSize(settings.maxMessageBytes());
         session.setMaxBinaryMessageBufferSize(settings.maxMessageBytes());
         session.setMaxIdleTimeout(0);
         String protocol = session.getNegotiatedSubprotocol();
         Connection connection = connect(id, identity, new SessionSink(session, executors.scheduler(), adaptations.frameWriters()));
+        connection.address(principal.address());
+        authenticator.opened(principal);
         registry.add(session, connection);
         welcome(connection, protocol == null || protocol.isEmpty() ? ProtocolVersion.V1 : protocol);
+        expiry.watch(connection);
     }
 
     /** A connection over {@code sink}, not yet registered nor welcomed. */
@@ -75,8 +88,9 @@ public class ConnectionLifecycle {
 
     /** Sends the {@code welcome} envelope, the first the client receives. */
     void welcome(Connection connection, String protocol) {
-        connection.send(OutboundCodec.welcome(new Welcome(protocol, connection.id(), connection.identity().name(),
-                settings.heartbeatIntervalMs(), new Welcome.Limits(settings.maxMessageBytes(), settings.maxSubscriptions(),
+        Identity identity = connection.identity();
+        connection.send(OutboundCodec.welcome(new Welcome(protocol, connection.id(), identity.name(), identity.subject(),
+                identity.expiresAt() == null ? null : identity.expiresAt().toEpochMilli(), settings.heartbeatIntervalMs(), new Welcome.Limits(settings.maxMessageBytes(), settings.maxSubscriptions(),
                 settings.channelMaxLength(), ChannelName.PATTERN_TEXT, settings.sendQueue(), settings.publishPerSecond()))));
     }
 
@@ -94,6 +108,10 @@ public class ConnectionLifecycle {
     /** The socket is gone: stop queueing, leave every channel. */
     void closed(Connection connection) {
         connection.markClosed();
+        connection.expiry(null);
+        if (connection.address() != null) {
+            authenticator.closed(connection.address(), connection.identity().subject());
+        }
         channels.unsubscribeAll(connection);
     }
 

@@ -1,6 +1,10 @@
 package org.switchboard.hub;
 
 import jakarta.inject.Inject;
+import org.switchboard.security.ChannelAction;
+import org.switchboard.security.ChannelAuthorizer;
+import org.switchboard.security.HandshakeAuthenticator;
+import org.switchboard.security.Identity;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
@@ -59,6 +63,10 @@ public class HubLifecycle implements ServletContextListener {
     ConnectionRegistry registry;
     @Inject
     HistoryService history;
+    @Inject
+    HandshakeAuthenticator authenticator;
+    @Inject
+    ChannelAuthorizer authorizer;
 
     private ScheduledFuture<?> watchdog;
     private boolean started;
@@ -71,8 +79,11 @@ public class HubLifecycle implements ServletContextListener {
         metrics.adaptations(adaptations.start(event.getServletContext(), executors.named("switchboard-tyrus-idle")));
         // 2. threads: the scheduler, and writer threads as the adaptations made them
         executors.start(adaptations.writerThreads());
-        // 3. the connection cap, decided and logged now rather than at the first handshake
+        // 3. the connection cap, decided and logged now rather than at the first handshake; the security policy
+        //    (token keys, channel rules) read now, so a bad key or rule fails the deployment, not the first client
         cap.cap();
+        authenticator.report();
+        authorizer.decide(Identity.anonymous("start-up check"), ChannelAction.SUBSCRIBE, "start");
         // 4. the history store (schema migrated now), its readers and pruning (by the member that numbers)
         history.start(executors.scheduler(), executors.named("switchboard-history"), lease::isHeld);
         ledger.lateCheck(pending -> history.resolveLate(ledger, pending));

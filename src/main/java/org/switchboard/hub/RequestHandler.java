@@ -16,6 +16,13 @@ import org.switchboard.protocol.ClientRequest;
 import org.switchboard.protocol.ErrorCode;
 import org.switchboard.protocol.Inbound;
 import org.switchboard.protocol.OutboundCodec;
+import org.switchboard.protocol.RequestType;
+import org.switchboard.security.ChannelAction;
+import org.switchboard.security.ChannelAuthorizer;
+import org.switchboard.security.ChannelRules;
+import org.switchboard.security.Identity;
+import org.switchboard.security.TokenVerifier;
+import org.switchboard.security.Tokens;
 
 /**
  * Carries out one client request and answers it. Runs on the container thread that read the
@@ -36,6 +43,12 @@ public class RequestHandler {
     HubMetrics metrics;
     @Inject
     HistoryRequests history;
+    @Inject
+    ChannelAuthorizer authorizer;
+    @Inject
+    Tokens tokens;
+    @Inject
+    CredentialExpiry expiry;
 
     /** The per-message path calls these directly, not through client proxies ({@link DirectBeans}). */
     @PostConstruct
@@ -45,6 +58,7 @@ public class RequestHandler {
         bus = DirectBeans.of(MessageBus.class);
         metrics = DirectBeans.of(HubMetrics.class);
         history = DirectBeans.of(HistoryRequests.class);
+        authorizer = DirectBeans.of(ChannelAuthorizer.class);
     }
 
     public void handle(Connection connection, Inbound inbound) {
@@ -65,6 +79,15 @@ public class RequestHandler {
         if (request.type().needsChannel() && !channels.isValidName(request.channel())) {
             error(connection, request.id(), ErrorCode.INVALID_CHANNEL, ChannelName.rule(settings.channelMaxLength()));
             return;
+        }
+        ChannelAction action = actionOf(request.type());
+        if (action != null) {
+            ChannelRules.Decision decision = authorizer.decide(connection.identity(), action, request.channel());
+            if (!decision.allowed()) {
+                metrics.forbidden();
+                error(connection, request.id(), ErrorCode.FORBIDDEN, ChannelAuthorizer.denial(action, request.channel(), decision));
+                return;
+            }
         }
         switch (request.type()) {
             case SUBSCRIBE -> {
@@ -88,7 +111,43 @@ public class RequestHandler {
                     presence.members(request.channel())));
             case PING -> connection.send(OutboundCodec.pong(request.id()));
             case HISTORY -> history.query(connection, request);
+            case REFRESH -> refresh(connection, request);
         }
+    }
+
+    /** What a request does on its channel, for the channel rules; null for requests without one. */
+    private static ChannelAction actionOf(RequestType type) {
+        return switch (type) {
+            case SUBSCRIBE, HISTORY -> ChannelAction.SUBSCRIBE;
+            case PUBLISH -> ChannelAction.PUBLISH;
+            case PRESENCE -> ChannelAction.PRESENCE;
+            case UNSUBSCRIBE, PING, REFRESH -> null;
+        };
+    }
+
+    /** A new token for the same subject, replacing the one that is about to expire. */
+    private void refresh(Connection connection, ClientRequest request) {
+        if (request.token() == null) {
+            error(connection, request.id(), ErrorCode.MISSING_FIELD, "field 'token' (string) is required for refresh");
+            return;
+        }
+        if (connection.identity().source() != Identity.Source.TOKEN) {
+            error(connection, request.id(), ErrorCode.FORBIDDEN, "only a connection made with a token can refresh it");
+            return;
+        }
+        Identity refreshed;
+        try {
+            refreshed = tokens.verify(request.token());
+        } catch (TokenVerifier.InvalidToken e) {
+            error(connection, request.id(), ErrorCode.INVALID_TOKEN, e.getMessage());
+            return;
+        }
+        if (!connection.refresh(refreshed)) {
+            error(connection, request.id(), ErrorCode.FORBIDDEN, "a refreshed token must be for the same subject");
+            return;
+        }
+        expiry.watch(connection);
+        connection.send(OutboundCodec.refreshed(request.id(), refreshed.expiresAt().toEpochMilli()));
     }
 
     private void publish(Connection connection, ClientRequest request) {

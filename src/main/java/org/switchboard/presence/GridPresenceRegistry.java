@@ -86,12 +86,16 @@ public class GridPresenceRegistry implements PresenceRegistry {
     }
 
     private String encode(Member member) {
-        return member.connection() + SEP + member.name() + SEP + grid.memberId();
+        return member.connection() + SEP + member.name() + SEP + (member.user() == null ? "" : member.user())
+                + SEP + grid.memberId();
     }
 
     private static Entry decode(String channel, String raw) {
         int a = raw.indexOf(SEP);
         int b = raw.lastIndexOf(SEP);
-        return new Entry(channel, new Member(raw.substring(0, a), raw.substring(a + 1, b)), raw.substring(b + 1), raw);
+        int u = raw.lastIndexOf(SEP, b - 1);
+        String user = u > a ? raw.substring(u + 1, b) : "";
+        String name = raw.substring(a + 1, u > a ? u : b);
+        return new Entry(channel, new Member(raw.substring(0, a), name, user.isEmpty() ? null : user), raw.substring(b + 1), raw);
     }
 }

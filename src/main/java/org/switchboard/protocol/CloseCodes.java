@@ -11,6 +11,8 @@ public final class CloseCodes {
     public static final int SLOW_CONSUMER = 4001;
     /** The client stopped answering the hub's pings. */
     public static final int HEARTBEAT_TIMEOUT = 4002;
+    /** The connection's token expired and was not refreshed in time. */
+    public static final int TOKEN_EXPIRED = 4003;
 
     private CloseCodes() {
     }
@@ -21,6 +23,10 @@ public final class CloseCodes {
 
     public static CloseReason heartbeatTimeout() {
         return reason(HEARTBEAT_TIMEOUT, "heartbeat timeout");
+    }
+
+    public static CloseReason tokenExpired() {
+        return reason(TOKEN_EXPIRED, "token expired");
     }
 
     public static CloseReason goingAway() {

@@ -14,7 +14,9 @@ public enum ErrorCode {
     BINARY_NOT_SUPPORTED("binary_not_supported"),
     UNAVAILABLE("unavailable"),
     INVALID_FIELD("invalid_field"),
-    NO_HISTORY("no_history");
+    NO_HISTORY("no_history"),
+    FORBIDDEN("forbidden"),
+    INVALID_TOKEN("invalid_token");
 
     private final String wire;
 

@@ -42,6 +42,7 @@ public class InboundDecoder implements Decoder.Text<Inbound> {
         Position after = null;
         Position before = null;
         int limit = 0;
+        String token = null;
         String invalid = null;
         try (JsonParser parser = JSON.createParser(new StringReader(text))) {
             if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
@@ -84,6 +85,12 @@ public class InboundDecoder implements Decoder.Text<Inbound> {
                             invalid = "field 'limit' must be a positive integer";
                         }
                     }
+                    case "token" -> {
+                        token = stringOrNull(parser, value);
+                        if (token == null || token.isEmpty()) {
+                            invalid = "field 'token' must be a non-empty string";
+                        }
+                    }
                     case "since", "after", "before" -> invalid = "field '" + name + "' must be {\"epoch\": n, \"seq\": n}";
                     default -> { }
                 }
@@ -104,7 +111,7 @@ public class InboundDecoder implements Decoder.Text<Inbound> {
             return new Inbound.Rejected(id, ErrorCode.INVALID_FIELD, invalid);
         }
         ClientRequest plain = request.request();
-        return new Inbound.Request(new ClientRequest(plain.type(), id, channel, data, key, since, after, before, limit));
+        return new Inbound.Request(new ClientRequest(plain.type(), id, channel, data, key, since, after, before, limit, token));
     }
 
     /** A position object, read after its START_OBJECT; null when it is not two integers >= 0 (read to its end anyway). */

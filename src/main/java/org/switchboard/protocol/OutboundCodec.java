@@ -93,6 +93,17 @@ public final class OutboundCodec {
                 Map.of("ok", false, "error", Map.of("code", code.wire(), "message", message))));
     }
 
+    /** The connection's token expires at {@code expiresAt} (epoch ms) unless the client sends a {@code refresh}. */
+    public static byte[] expiring(long expiresAt) {
+        return frame(ServerEnvelope.of("expiring", null, null, Map.of("expiresAt", expiresAt)));
+    }
+
+    /** A {@code refresh} was accepted; the connection now expires at {@code expiresAt} (null: never). */
+    public static byte[] refreshed(String id, Long expiresAt) {
+        return frame(ServerEnvelope.of("reply", id, null, expiresAt == null ? Map.of("ok", true)
+                : Map.of("ok", true, "expiresAt", expiresAt)));
+    }
+
     public static byte[] pong(String id) {
         return frame(ServerEnvelope.of("pong", id, null, null));
     }
@@ -128,8 +139,11 @@ public final class OutboundCodec {
                 .ascii(",\"seq\":").number(seq)
                 .ascii(",\"ts\":").number(ts)
                 .ascii(",\"from\":{\"connection\":").quoted(from.connection())
-                .ascii(",\"name\":").quoted(from.name())
-                .ascii("},\"data\":").raw(dataJson).ascii("}");
+                .ascii(",\"name\":").quoted(from.name());
+        if (from.user() != null) {
+            out.ascii(",\"user\":").quoted(from.user());
+        }
+        out.ascii("},\"data\":").raw(dataJson).ascii("}");
     }
 
     static void writeOk(JsonUtf8 out, String id) {

@@ -11,7 +11,8 @@ public enum RequestType {
     PUBLISH("publish", true, true),
     PRESENCE("presence", true, false),
     PING("ping", false, false),
-    HISTORY("history", true, false);
+    HISTORY("history", true, false),
+    REFRESH("refresh", false, false);
 
     private static final Map<String, RequestType> BY_WIRE = new HashMap<>();
 

@@ -20,7 +20,13 @@ import org.switchboard.connection.HubExecutors;
 import org.switchboard.presence.LocalPresenceRegistry;
 import org.switchboard.protocol.InboundDecoder;
 import org.switchboard.protocol.TextFrames;
+import org.switchboard.config.SecuritySettings;
+import org.switchboard.security.ChannelAuthorizer;
+import org.switchboard.security.ChannelRules;
 import org.switchboard.security.Identity;
+
+import java.util.Map;
+import java.util.Set;
 
 import java.io.StringReader;
 import java.time.Duration;
@@ -86,6 +92,7 @@ final class TestHub implements AutoCloseable {
         requests.bus = this.bus;
         requests.metrics = metrics;
         requests.history = historyRequests;
+        requests.authorizer = ChannelAuthorizer.of(ChannelRules.parse(SecuritySettings.DEFAULT_RULES));
         lifecycle.settings = settings;
         lifecycle.channels = channels;
         lifecycle.executors = executors;
@@ -101,7 +108,7 @@ final class TestHub implements AutoCloseable {
 
     Client connect(String name) {
         RecordingSink sink = new RecordingSink();
-        Connection connection = lifecycle.connect("c" + ids.incrementAndGet(), new Identity(name, false), sink);
+        Connection connection = lifecycle.connect("c" + ids.incrementAndGet(), new Identity(name, name, Set.of("switchboard-user"), Map.of(), null, Identity.Source.TOKEN), sink);
         lifecycle.welcome(connection, "switchboard.v1");
         return new Client(connection, sink);
     }

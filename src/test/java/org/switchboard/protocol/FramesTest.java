@@ -65,10 +65,16 @@ class FramesTest {
 
     @Test
     void welcomeKeepsItsFieldOrderAndLimits() {
-        JsonObject welcome = text(OutboundCodec.welcome(new Welcome("switchboard.v1", "c1", "Ann", 25000,
-                new Welcome.Limits(65536, 100, 128, "[a-z]+", 1024, 100))));
+        JsonObject welcome = text(OutboundCodec.welcome(new Welcome("switchboard.v1", "c1", "Ann", "ann-id", 1_700_000_000_000L,
+                25000, new Welcome.Limits(65536, 100, 128, "[a-z]+", 1024, 100))));
         assertThat(welcome.getString("type")).isEqualTo("welcome");
-        assertThat(welcome.getJsonObject("data").keySet()).containsExactly("protocol", "connection", "name", "heartbeatMs", "limits");
+        assertThat(welcome.getJsonObject("data").keySet())
+                .containsExactly("protocol", "connection", "name", "user", "expiresAt", "heartbeatMs", "limits");
+        assertThat(welcome.getJsonObject("data").getString("user")).isEqualTo("ann-id");
+        JsonObject anonymous = text(OutboundCodec.welcome(new Welcome("switchboard.v1", "c1", "Ann", null, null,
+                25000, new Welcome.Limits(65536, 100, 128, "[a-z]+", 1024, 100))));
+        assertThat(anonymous.getJsonObject("data").keySet()).as("no user, no expiry: left off")
+                .containsExactly("protocol", "connection", "name", "heartbeatMs", "limits");
         assertThat(welcome.getJsonObject("data").getJsonObject("limits").getInt("publishPerSecond")).isEqualTo(100);
     }
 

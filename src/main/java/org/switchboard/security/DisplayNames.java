@@ -1,0 +1,51 @@
+package org.switchboard.security;
+
+/**
+ * The rule for display names, whoever supplies them: 1 to {@value #MAX_CODE_POINTS} code points,
+ * Unicode white space trimmed, no control characters. An issuer's claim that breaks the rule is
+ * cleaned (the subject is never refused for its name); a self-chosen anonymous name is refused.
+ */
+public final class DisplayNames {
+
+    public static final int MAX_CODE_POINTS = 64;
+
+    private DisplayNames() {
+    }
+
+    /** The trimmed name, or null when it breaks the rule. */
+    public static String valid(String name) {
+        if (name == null) {
+            return null;
+        }
+        String trimmed = name.strip();
+        int count = trimmed.codePointCount(0, trimmed.length());
+        if (count == 0 || count > MAX_CODE_POINTS || trimmed.codePoints().anyMatch(Character::isISOControl)) {
+            return null;
+        }
+        return trimmed;
+    }
+
+    /** The first usable of the given claims, cleaned; the last one (the subject) always yields a name. */
+    static String fromClaims(String... candidates) {
+        for (String candidate : candidates) {
+            String clean = clean(candidate);
+            if (clean != null) {
+                return clean;
+            }
+        }
+        return "?";
+    }
+
+    private static String clean(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder();
+        raw.strip().codePoints().filter(c -> !Character.isISOControl(c)).limit(MAX_CODE_POINTS).forEach(out::appendCodePoint);
+        return out.isEmpty() ? null : out.toString();
+    }
+
+    public static String rule() {
+        return "name must be 1-" + MAX_CODE_POINTS + " characters without control characters";
+    }
+}

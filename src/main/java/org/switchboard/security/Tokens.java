@@ -1,0 +1,87 @@
+package org.switchboard.security;
+
+import com.nimbusds.jose.JWSObject;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.switchboard.config.SecuritySettings;
+
+import java.io.IOException;
+import java.text.ParseException;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * Verifies the bearer tokens clients present, on the handshake and in a {@code refresh}: with the
+ * keys the {@code mp.jwt.verify.*} settings name, and, when the demo issuer runs, with its key.
+ * Resolved once at start; a key that cannot be read fails the deployment.
+ */
+@ApplicationScoped
+public class Tokens {
+
+    private static final Logger LOG = Logger.getLogger(Tokens.class.getName());
+
+    @Inject
+    SecuritySettings settings;
+
+    private TokenVerifier configured;
+    private DemoIssuer demo;
+
+    @PostConstruct
+    void start() {
+        try {
+            configured = TokenVerifier.keys(settings.publicKey(), settings.publicKeyLocation())
+                    .map(keys -> new TokenVerifier(keys, new TokenVerifier.Policy(settings.issuer(), audiences(),
+                            settings.clockSkewS(), TokenVerifier.algorithms(settings.publicKeyAlgorithm()))))
+                    .orElse(null);
+        } catch (IOException e) {
+            throw new IllegalStateException("mp.jwt.verify.publickey(.location) cannot be read: " + e.getMessage(), e);
+        }
+        if (settings.demoIssuer()) {
+            demo = new DemoIssuer(settings.demoTokenTtlS(), settings.clockSkewS());
+        }
+    }
+
+    private Set<String> audiences() {
+        return settings.audiences().map(a -> Arrays.stream(a.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                .collect(Collectors.toSet())).orElse(Set.of());
+    }
+
+    public Identity verify(String token) throws TokenVerifier.InvalidToken {
+        if (demo != null && demo.signed(keyId(token))) {
+            return demo.verifier().verify(token);
+        }
+        if (configured == null) {
+            throw new TokenVerifier.InvalidToken("this hub has no token key configured (mp.jwt.verify.publickey)");
+        }
+        return configured.verify(token);
+    }
+
+    private static String keyId(String token) {
+        try {
+            return token == null || token.length() > TokenVerifier.MAX_TOKEN_CHARS ? null : JWSObject.parse(token).getHeader().getKeyID();
+        } catch (ParseException e) {
+            return null;
+        }
+    }
+
+    /** The demo issuer, when {@code switchboard.security.demo-issuer=enabled}. */
+    public Optional<DemoIssuer> demo() {
+        return Optional.ofNullable(demo);
+    }
+
+    /** One line for the start-up log and the readiness data. */
+    public String describe() {
+        String keys = configured == null ? "no token key configured"
+                : "tokens verified with " + settings.publicKeyLocation().orElse("mp.jwt.verify.publickey")
+                + settings.issuer().map(i -> ", issuer " + i).orElse("") + settings.audiences().map(a -> ", audiences " + a).orElse("");
+        return keys + (demo != null ? "; DEMO token issuer enabled (demo only)" : "");
+    }
+
+    void logStart() {
+        LOG.info(this::describe);
+    }
+}
