@@ -82,7 +82,8 @@ public class HandshakeAuthenticator {
                 return new Admission.Refused(403, "origin " + printable(origin) + " is not allowed to connect to this hub",
                         0, null, "origin");
             }
-        } else if (credential == null || credential.from() == Credential.From.COOKIE) {
+        } else if (credential != null ? credential.from() == Credential.From.COOKIE
+                : request.getUserPrincipal() != null || settings.anonymous()) {
             return new Admission.Refused(403, "a client that sends no Origin header must present a bearer token "
                     + "(Authorization: Bearer ...)", 0, null, "origin");
         }

@@ -11,7 +11,6 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
@@ -66,13 +65,48 @@ public final class TokenVerifier {
 
     public TokenVerifier(JWKSource<SecurityContext> keys, Policy policy) {
         processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(policy.algorithms(), keys));
+        processor.setJWSKeySelector((header, context) -> select(keys, policy.algorithms(), header));
         JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
         policy.issuer().ifPresent(exact::issuer);
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
                 policy.audiences().isEmpty() ? null : policy.audiences(), exact.build(), Set.of("sub", "exp"), null);
         claims.setMaxClockSkew(policy.clockSkewS());
         processor.setJWTClaimsSetVerifier(claims);
+    }
+
+    /**
+     * The keys that may have signed a token: of the header's algorithm (if allowed), with the header's
+     * {@code kid} or none. Nimbus' own selector matches {@code kid} strictly, so a PEM key (which has no
+     * id) would never verify a token that names its key, as most issuers' tokens do.
+     */
+    private static List<java.security.Key> select(JWKSource<SecurityContext> keys, Set<JWSAlgorithm> allowed,
+                                                  com.nimbusds.jose.JWSHeader header) throws com.nimbusds.jose.KeySourceException {
+        JWSAlgorithm alg = header.getAlgorithm();
+        if (!allowed.contains(alg)) {
+            return List.of();
+        }
+        com.nimbusds.jose.jwk.JWKMatcher matcher = new com.nimbusds.jose.jwk.JWKMatcher.Builder()
+                .keyType(com.nimbusds.jose.jwk.KeyType.forAlgorithm(alg))
+                .keyUses(com.nimbusds.jose.jwk.KeyUse.SIGNATURE, null)
+                .algorithms(alg, null)
+                .build();
+        String kid = header.getKeyID();
+        List<java.security.Key> selected = new ArrayList<>();
+        for (JWK jwk : keys.get(new com.nimbusds.jose.jwk.JWKSelector(matcher), null)) {
+            if (kid != null && jwk.getKeyID() != null && !kid.equals(jwk.getKeyID())) {
+                continue;
+            }
+            try {
+                if (jwk instanceof RSAKey rsa) {
+                    selected.add(rsa.toRSAPublicKey());
+                } else if (jwk instanceof ECKey ec && Curve.forJWSAlgorithm(alg).contains(ec.getCurve())) {
+                    selected.add(ec.toECPublicKey());
+                }
+            } catch (JOSEException e) {
+                // a key that cannot be converted cannot have signed it
+            }
+        }
+        return selected;
     }
 
     /** The identity a valid token proves. */

@@ -230,13 +230,6 @@ class HubIT extends DeployedHub {
     }
 
     @Test
-    void invalidNameIsRefusedBeforeTheUpgrade() {
-        assertThatThrownBy(() -> HubClient.connect(base, "x".repeat(65)))
-                .isInstanceOf(CompletionException.class)
-                .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode()).isEqualTo(400));
-    }
-
-    @Test
     void heartbeatClosesAPeerThatStopsAnsweringPings() throws Exception {
         try (RawWebSocket silent = RawWebSocket.connect(HubClient.endpoint(base, "silent"), 65536);
              HubClient healthy = HubClient.connect(base, "healthy")) {

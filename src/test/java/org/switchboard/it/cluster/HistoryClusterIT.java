@@ -3,10 +3,6 @@ package org.switchboard.it.cluster;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.awaitility.Awaitility;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
-import org.jboss.shrinkwrap.api.exporter.ZipExporter;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -16,7 +12,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.switchboard.it.support.HubClient;
 
-import java.io.File;
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,12 +57,7 @@ class HistoryClusterIT {
 
     /** The built WAR, with channels named live.* made live-only (the database-down test needs one). */
     private static String warWithLiveOnlyChannels() {
-        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(LocalCluster.war()));
-        war.add(new StringAsset("switchboard.history.channels=live.*=live\n"),
-                "WEB-INF/classes/META-INF/microprofile-config.properties");
-        File out = new File("target/switchboard-history-cluster.war");
-        war.as(ZipExporter.class).exportTo(out, true);
-        return out.getAbsolutePath();
+        return LocalCluster.war(Map.of("switchboard.history.channels", "live.*=live"));
     }
 
     private static String channel(String prefix) {

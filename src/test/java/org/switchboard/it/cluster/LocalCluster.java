@@ -157,12 +157,27 @@ final class LocalCluster {
         return Path.of(path);
     }
 
+    /**
+     * The DAS's admin password file, made with the domain by create-local-domain.sh
+     * (ADMIN_PASSWORD_FILE in cluster.env): the admin port refuses asadmin without it.
+     */
+    private static String adminPasswordFile() {
+        return payaraHome() + "/glassfish/domains/switchboard-cluster/config/admin-password";
+    }
+
     private static String payaraHome() {
         return new File(System.getProperty("payara.home", "target/payara6")).getAbsolutePath();
     }
 
+    /** The built WAR trusting the test token keys, with {@code config} on top of the shipped defaults. */
+    static String war(Map<String, String> config) {
+        Map<String, String> all = new HashMap<>(Map.of("switchboard.security.handshakes-per-address", "0"));
+        all.putAll(config);
+        return org.switchboard.it.Deployments.exported(all, new File("target/switchboard-cluster-" + all.hashCode() + ".war"));
+    }
+
     static String war() {
-        return new File(System.getProperty("switchboard.war", "target/switchboard.war")).getAbsolutePath();
+        return war(Map.of());
     }
 
     private static Map<String, String> readState() throws IOException {
@@ -180,7 +195,8 @@ final class LocalCluster {
     private static void asadmin(String... arguments) throws Exception {
         Files.createDirectories(LOG.getParent());
         List<String> command = new ArrayList<>(List.of(payaraHome() + "/bin/asadmin",
-                "--host", "127.0.0.1", "--port", Integer.toString(ADMIN_PORT)));
+                "--host", "127.0.0.1", "--port", Integer.toString(ADMIN_PORT),
+                "--user", "admin", "--passwordfile", adminPasswordFile()));
         command.addAll(List.of(arguments));
         Path output = Files.createTempFile(LOG.getParent(), "asadmin", ".out");
         try {

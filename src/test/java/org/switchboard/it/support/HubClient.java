@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -45,24 +46,61 @@ public final class HubClient implements AutoCloseable {
         });
     }
 
+    /**
+     * The hub's WebSocket URI; {@code name} rides as the query parameter anonymous mode reads (the
+     * {@link #connect(URI, String...)} token is issued to it too).
+     */
     public static URI endpoint(URL base, String name) {
         String http = base.toExternalForm();
         String ws = http.replaceFirst("^http", "ws") + (http.endsWith("/") ? "" : "/") + "ws";
         return URI.create(name == null ? ws : ws + "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8));
     }
 
+    /** Connects as a back-end client would: {@code Authorization: Bearer} with a {@link TestTokens} token for {@code name}. */
     public static HubClient connect(URL base, String name) {
         return connect(endpoint(base, name), "switchboard.v1");
     }
 
+    /** Connects with a token for the URI's {@code name} parameter (a fresh guest subject without one). */
     public static HubClient connect(URI uri, String... subprotocols) {
+        String name = nameOf(uri);
+        return connect(uri, Map.of("Authorization", "Bearer " + TestTokens.token(name == null ? "guest-" + GUESTS.incrementAndGet() : name)),
+                subprotocols);
+    }
+
+    /** Connects with exactly the given handshake headers (no token unless they carry one). */
+    public static HubClient connect(URI uri, Map<String, String> headers, String... subprotocols) {
         HubClient client = new HubClient("r");
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(TIMEOUT);
+        headers.forEach(builder::header);
         if (subprotocols.length > 0) {
             builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
         }
-        client.socket = builder.buildAsync(uri, client.listener()).orTimeout(30, TimeUnit.SECONDS).join();
+        try {
+            client.socket = builder.buildAsync(uri, client.listener()).orTimeout(30, TimeUnit.SECONDS).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+                e.addSuppressed(new IllegalStateException("handshake refused: HTTP " + refused.getResponse().statusCode()
+                        + " " + refused.getResponse().body()));
+            }
+            throw e;
+        }
         return client;
+    }
+
+    private static final AtomicLong GUESTS = new AtomicLong();
+
+    private static String nameOf(URI uri) {
+        String query = uri.getRawQuery();
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("name=")) {
+                return java.net.URLDecoder.decode(pair.substring(5), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     public String subprotocol() {

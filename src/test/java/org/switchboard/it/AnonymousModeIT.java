@@ -1,0 +1,42 @@
+package org.switchboard.it;
+
+import org.junit.jupiter.api.Test;
+import org.switchboard.it.support.HubClient;
+import org.switchboard.it.support.ServerLog;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.switchboard.it.support.Handshakes.ownOrigin;
+import static org.switchboard.it.support.Handshakes.refused;
+import static org.switchboard.it.support.HubClient.errorCode;
+import static org.switchboard.it.support.HubClient.isOk;
+
+/** Anonymous mode, for demos and quick tests: a self-chosen name, a warning at start, and no more rights than anyone. */
+@HubDeployment(config = "switchboard.security.anonymous=true")
+class AnonymousModeIT extends DeployedHub {
+
+    @Test
+    void aBrowserPageConnectsUnderAChosenNameAndTheHubWarnsThatTheModeIsOn() throws Exception {
+        try (HubClient client = HubClient.connect(HubClient.endpoint(base, "  Zoë "), Map.of("Origin", ownOrigin(base)), "switchboard.v1")) {
+            var data = client.welcome().getJsonObject("data");
+            assertThat(data.getString("name")).isEqualTo("Zoë");
+            assertThat(data.containsKey("user")).as("nothing verified, no subject").isFalse();
+            assertThat(isOk(client.subscribe("lobby"))).isTrue();
+            assertThat(errorCode(client.call("subscribe", "restricted.ops", null))).as("anonymous is not a role").isEqualTo("forbidden");
+        }
+        assertThat(ServerLog.sinceDeployment()).contains("ANONYMOUS MODE IS ON");
+    }
+
+    @Test
+    void anAnonymousClientWithoutOriginIsRefused() {
+        assertThat(refused(HubClient.endpoint(base, "cli"), Map.of()).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void anInvalidNameIsRefusedBeforeTheUpgrade() {
+        Map<String, String> origin = Map.of("Origin", ownOrigin(base));
+        assertThat(refused(HubClient.endpoint(base, "x".repeat(65)), origin).statusCode()).isEqualTo(400);
+        assertThat(refused(HubClient.endpoint(base, "a\u0007b"), origin).statusCode()).isEqualTo(400);
+    }
+}
