@@ -6,7 +6,10 @@
 #
 # Environment:
 #   ASADMIN       asadmin executable (default: $PAYARA_HOME/bin/asadmin, else asadmin from PATH)
-#   ASADMIN_OPTS  asadmin connection options, word-split, e.g. "--port 4848 --user admin --passwordfile /path/pw"
+#   ASADMIN_OPTS  asadmin connection options, word-split, e.g. "--host 127.0.0.1 --port 4848"
+#   ASADMIN_PASSWORDFILE  the admin password file (AS_ADMIN_PASSWORD=...), passed as
+#                 --user admin --passwordfile <file> (not word-split: the path may hold spaces);
+#                 create-local-domain.sh passes <domain-dir>/config/admin-password
 #   TARGET        target for resources and JVM options (default: server)
 #   JVM_TARGET    target for the JVM options if not TARGET (a deployment group takes no JVM options:
 #                 pass its config, e.g. TARGET=switchboard-dg JVM_TARGET=sb-config)
@@ -38,7 +41,12 @@ if [[ -z "${ASADMIN:-}" ]]; then
 fi
 ASADMIN_OPTS="${ASADMIN_OPTS:-}"
 read -ra asadmin_opts <<<"$ASADMIN_OPTS"   # word-split on purpose
-ASA=("$ASADMIN" "${asadmin_opts[@]}")      # used by asa() (lib.sh)
+SB_AUTH_OPTS=()
+if [[ -n "${ASADMIN_PASSWORDFILE:-}" ]]; then
+  [[ -r "$ASADMIN_PASSWORDFILE" ]] || { log "cannot read ASADMIN_PASSWORDFILE=$ASADMIN_PASSWORDFILE" >&2; exit 1; }
+  sb_auth_opts "$ASADMIN_PASSWORDFILE"
+fi
+ASA=("$ASADMIN" "${asadmin_opts[@]}" "${SB_AUTH_OPTS[@]}")      # used by asa() (lib.sh)
 TARGET="${TARGET:-server}"
 CONFIG="${CONFIG:-server-config}"
 JVM_TARGET="${JVM_TARGET:-$TARGET}"
@@ -173,6 +181,30 @@ asa set "configs.config.${CONFIG}.network-config.transports.transport.tcp.socket
 # 6% of all allocation during the rooms benchmark (JFR). Switching it off changes nothing else.
 log "Grizzly WebSocket add-on of http-listener-1 in $CONFIG: off"
 asa set "configs.config.${CONFIG}.network-config.protocols.protocol.http-listener-1.http.websockets-support-enabled=false" >/dev/null
+
+# --- No version in response headers -------------------------------------------------------------
+# Payara names itself, its version, the servlet/JSP versions and the JDK in every response
+# (Server: Payara Server 6.2025.10; X-Powered-By: Servlet/6.0 JSP/3.1 (Payara Server 6.2025.10
+# Java/...)): free reconnaissance for anyone who can reach a port. Every protocol of CONFIG with an
+# <http> element (the HTTP, HTTPS and admin listeners) sends neither header: its http attributes
+# xpowered-by and server-header (lib.sh, SB_HEADER_SETTINGS) are set to false where they are not.
+# Stored in domain.xml; a running listener is reconfigured at once (several at a time can leave one
+# closed until the next restart, so restart the domain after this script, as for the rest).
+protocol_prefix="configs.config.${CONFIG}.network-config.protocols.protocol"
+header_attrs=()
+for setting in "${SB_HEADER_SETTINGS[@]}"; do
+  # lines "<prefix>.<protocol>.http.<name>=<value>", one per protocol with an <http> element
+  while IFS= read -r line; do
+    [[ "$line" == "$protocol_prefix."*".http.${setting%%=*}="* ]] || continue
+    [[ "${line##*=}" == "${setting#*=}" ]] || header_attrs+=("${line%=*}=${setting#*=}")
+  done < <(asa get "$protocol_prefix.*.http.${setting%%=*}" 2>/dev/null || true)
+done
+if (( ${#header_attrs[@]} )); then
+  log "no X-Powered-By and no Server header on the listeners of $CONFIG"
+  asa set "${header_attrs[@]}" >/dev/null
+else
+  log "X-Powered-By and Server headers of the listeners of $CONFIG: off"
+fi
 
 if [[ "${RESTART:-false}" == "true" ]]; then
   log "restarting the domain"

@@ -17,8 +17,13 @@
 #   (the two optional arguments may come in either order: a number is the member count)
 #
 # Writes $CLUSTER_DIR/cluster.env (CLUSTER_DIR default <payara-home>/../switchboard-cluster, i.e.
-# target/switchboard-cluster) with PAYARA_HOME, ports, MEMBER<i>_URL, MEMBER<i>_PIDFILE, MEMBER<i>_PID,
-# PG_PORT, PG_DIR, PG_PIDFILE, PG_PID, PG_JDBC_URL.
+# target/switchboard-cluster) with PAYARA_HOME, ports, ADMIN_PASSWORD_FILE, MEMBER<i>_URL,
+# MEMBER<i>_PIDFILE, MEMBER<i>_PID, PG_PORT, PG_DIR, PG_PIDFILE, PG_PID, PG_JDBC_URL.
+#
+# Admin password: the DAS (and so every instance, which shares its admin realm) has the admin user
+# "admin" with a random password, made by create-local-domain.sh and kept in
+# <payara-home>/glassfish/domains/switchboard-cluster/config/admin-password (mode 600; ADMIN_PASSWORD_FILE
+# in cluster.env). Every asadmin command here passes it (--user admin --passwordfile ...).
 # An existing cluster (state file, running domain, instances, broker or database) is stopped and
 # deleted first (the database's data directory too, unless PG_DIR was given).
 #
@@ -74,7 +79,8 @@ MEMBER_HEAP="${MEMBER_HEAP:-512m}"
 JMS_RECONNECT_INTERVAL="${JMS_RECONNECT_INTERVAL:-2}"
 JMS_RECONNECT_ATTEMPTS="${JMS_RECONNECT_ATTEMPTS:-3}"
 ASADMIN="$PAYARA_HOME/bin/asadmin"
-ASA=("$ASADMIN" --host "$SB_LOOPBACK" --port "$ADMIN_PORT")
+PASSWORD_FILE="$(sb_admin_password_file "$PAYARA_HOME/glassfish/domains/$DOMAIN")"
+ASA=()   # set once the DAS exists (its admin password file is made with it)
 STATE="$CLUSTER_DIR/cluster.env"
 # Hazelcast failure detection (every data grid member, the DAS included: the master removes members).
 # Hazelcast reads these system properties when Payara's programmatic config does not set them.
@@ -155,11 +161,14 @@ HEAP="${DAS_HEAP:-512m}" JVM_OPTIONS="$HZ_OPTS" KEEP_RUNNING=false \
 # The JDBC driver goes into the domain's lib before the first start: that is what add-library
 # (--type common) does, which would need a DAS restart; the instances get it from there through
 # their synchronisation with the DAS at start (nodes/<node>/<instance>/lib).
+[[ -f "$PASSWORD_FILE" ]] || { log "no admin password file $PASSWORD_FILE" >&2; false; }
+sb_auth_opts "$PASSWORD_FILE"
+ASA=("$ASADMIN" --host "$SB_LOOPBACK" --port "$ADMIN_PORT" "${SB_AUTH_OPTS[@]}")
 log "JDBC driver: $(basename "$PG_JDBC_JAR") -> domains/$DOMAIN/lib"
 mkdir -p "$PAYARA_HOME/glassfish/domains/$DOMAIN/lib"
 cp "$PG_JDBC_JAR" "$PAYARA_HOME/glassfish/domains/$DOMAIN/lib/"
 log "starting DAS"
-"$ASADMIN" start-domain --domaindir "$PAYARA_HOME/glassfish/domains" "$DOMAIN"
+"$ASADMIN" "${SB_AUTH_OPTS[@]}" start-domain --domaindir "$PAYARA_HOME/glassfish/domains" "$DOMAIN"
 
 # Data grid discovery: explicit TCP/IP members. The default "domain" discovery does not work on
 # loopback: an instance that finds the DAS address 127.0.0.1/localhost replaces it by this machine's
@@ -209,8 +218,8 @@ done
 
 # --- 5. Switchboard resources, Tyrus fix, FT executors (configure-domain.sh) -------------
 log "applying configure-domain.sh to $DG / $CFG"
-ASADMIN="$ASADMIN" ASADMIN_OPTS="--host $SB_LOOPBACK --port $ADMIN_PORT" TARGET="$DG" JVM_TARGET="$CFG" CONFIG="$CFG" \
-  "$SCRIPT_DIR/configure-domain.sh"
+ASADMIN="$ASADMIN" ASADMIN_OPTS="--host $SB_LOOPBACK --port $ADMIN_PORT" ASADMIN_PASSWORDFILE="$PASSWORD_FILE" \
+  TARGET="$DG" JVM_TARGET="$CFG" CONFIG="$CFG" "$SCRIPT_DIR/configure-domain.sh"
 
 # --- 5b. history DataSource: JDBC pool + resource on the group, its name for the WAR ----------
 # Pool: 4 steady, 16 max; every connection is validated when taken (PostgresConnectionValidation,
@@ -268,6 +277,8 @@ log "instances started and ready in $((SECONDS - T_START))s"
   echo "CLUSTER_DIR=$CLUSTER_DIR"
   echo "DOMAIN=$DOMAIN"
   echo "ADMIN_PORT=$ADMIN_PORT"
+  echo "ADMIN_USER=$SB_ADMIN_USER"
+  echo "ADMIN_PASSWORD_FILE=$PASSWORD_FILE"
   echo "DEPLOYMENT_GROUP=$DG"
   echo "CONFIG=$CFG"
   echo "NODE=$NODE"
@@ -309,4 +320,5 @@ if (( MEMBERS == 2 )); then
 else
   echo "Switchboard cluster demo: ${urls[*]}"
 fi
+echo "Admin console: http://$SB_LOOPBACK:$ADMIN_PORT/ (user $SB_ADMIN_USER, password in $PASSWORD_FILE)"
 echo "Stop it with: server-config/stop-local-cluster.sh   (or ./mvnw -Pcluster-demo-stop validate)"

@@ -10,6 +10,17 @@
 # the script refuses. The domain is left STOPPED (fully configured) unless KEEP_RUNNING=true,
 # in which case it is restarted and left running.
 #
+# Admin password: the domain's admin user "admin" gets a new random password (128 bits from
+# /dev/urandom), printed once at the end and kept in <domain-dir>/config/admin-password (mode 600,
+# asadmin's --passwordfile format, AS_ADMIN_PASSWORD=...). Remote asadmin commands, the REST API and
+# the admin console need it; the admin port refuses requests without it (401). Local commands
+# (start-domain, stop-domain) work without it. Use it as
+#   asadmin --port <admin port> --user admin --passwordfile <domain-dir>/config/admin-password <command>
+# No secure admin: the admin listener is bound to 127.0.0.1 (see docs/operations.md).
+#
+# Response headers: no X-Powered-By and no Server header on the HTTP, HTTPS and admin listeners
+# (configure-domain.sh).
+#
 # Environment: HEAP (DAS -Xms and -Xmx, default 1g); JVM_OPTIONS (extra DAS JVM options, space-separated,
 #   written into server-config before the first start, e.g. "-Dhazelcast.max.no.heartbeat.seconds=8").
 #
@@ -45,7 +56,7 @@ else
   ADMIN_PORT=$((PORTBASE + 48))
   PORT_OPTS=(--portbase "$PORTBASE")
 fi
-ASA=("$ASADMIN" --host "$SB_LOOPBACK" --port "$ADMIN_PORT")
+PASSWORD_FILE="$(sb_admin_password_file "$DOMAIN_DIR")"
 
 # --- (re)create ---------------------------------------------------------------
 if [[ -d "$DOMAIN_DIR" ]]; then
@@ -58,7 +69,18 @@ if [[ -d "$DOMAIN_DIR" ]]; then
 fi
 
 log "creating domain $DOMAIN (portbase: $PORTBASE, admin port $ADMIN_PORT)"
-"$ASADMIN" create-domain --domaindir "$DOMAINS_DIR" "${PORT_OPTS[@]}" --nopassword=true --checkports=true "$DOMAIN"
+# the new admin password, in a file of mode 600 in a directory of mode 700 until the domain exists
+NEW_PASSWORD="$(sb_new_password)"
+[[ "$NEW_PASSWORD" =~ ^[0-9a-f]{32}$ ]] || { log "cannot generate a password from /dev/urandom" >&2; exit 1; }
+PW_TMP_DIR="$(mktemp -d)"
+trap 'rm -rf "$PW_TMP_DIR"' EXIT
+sb_write_password_file "$PW_TMP_DIR/admin-password" "$NEW_PASSWORD"
+"$ASADMIN" --user "$SB_ADMIN_USER" --passwordfile "$PW_TMP_DIR/admin-password" create-domain \
+    --domaindir "$DOMAINS_DIR" "${PORT_OPTS[@]}" --nopassword=false --checkports=true "$DOMAIN"
+mv "$PW_TMP_DIR/admin-password" "$PASSWORD_FILE"
+chmod 600 "$PASSWORD_FILE"
+sb_auth_opts "$PASSWORD_FILE"
+ASA=("$ASADMIN" --host "$SB_LOOPBACK" --port "$ADMIN_PORT" "${SB_AUTH_OPTS[@]}")
 
 # --- domain.xml edits before the first start ------------------------------------
 # server-config's java-config is the first <java-config> in domain.xml; default-config's the second.
@@ -73,7 +95,7 @@ sed -i -e "s#<hazelcast-runtime-configuration #<hazelcast-runtime-configuration 
 grep -qF "interface=\"$SB_LOOPBACK\"" "$DOMAIN_XML" || { log "failed to set the Hazelcast interface" >&2; exit 1; }
 
 PREBOOT="$(mktemp)"
-trap 'rm -f "$PREBOOT"' EXIT
+trap 'rm -f "$PREBOOT"; rm -rf "$PW_TMP_DIR"' EXIT
 cfg=configs.config.server-config
 sb_loopback_attributes server-config | sed 's/^/set /' >"$PREBOOT"
 
@@ -98,7 +120,8 @@ if ! "${ASA[@]}" get-hazelcast-configuration | grep -qE '^Interfaces +127\.0\.0\
 fi
 
 log "applying the Switchboard configuration"
-ASADMIN="$ASADMIN" ASADMIN_OPTS="--host $SB_LOOPBACK --port $ADMIN_PORT" "$SB_SCRIPT_DIR/configure-domain.sh"
+ASADMIN="$ASADMIN" ASADMIN_OPTS="--host $SB_LOOPBACK --port $ADMIN_PORT" ASADMIN_PASSWORDFILE="$PASSWORD_FILE" \
+  "$SB_SCRIPT_DIR/configure-domain.sh"
 
 trap 'rm -f "$PREBOOT"' ERR
 if [[ "${KEEP_RUNNING:-false}" == "true" ]]; then
@@ -109,3 +132,4 @@ else
   "$ASADMIN" stop-domain --domaindir "$DOMAINS_DIR" "$DOMAIN"
 fi
 log "domain $DOMAIN ready (admin port $ADMIN_PORT)"
+log "admin user $SB_ADMIN_USER, password $NEW_PASSWORD (printed only now; kept in $PASSWORD_FILE, mode 600)"

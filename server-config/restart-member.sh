@@ -15,6 +15,8 @@ NAME="$(sb_member_name "$i")"
 PORT="$(sb_member_http_port "$i")"
 PIDFILE="$(sb_member_pidfile "$PAYARA_HOME" "$i")"
 READY_TIMEOUT="${READY_TIMEOUT:-300}"
+# the DAS's admin password (create-local-domain.sh)
+sb_auth_opts "$(sb_admin_password_file "$PAYARA_HOME/glassfish/domains/$SB_CLUSTER_DOMAIN")"
 
 # alive = exists and is no zombie (a just-killed JVM can linger for a moment): pid_alive (lib.sh)
 old="$(read_pid "$PIDFILE")"
@@ -23,7 +25,7 @@ if pid_alive "$old"; then
 else
   log "starting $NAME"
   T0=$SECONDS
-  "$PAYARA_HOME/bin/asadmin" --host "$SB_LOOPBACK" --port "$SB_CLUSTER_ADMIN_PORT" start-instance "$NAME"
+  "$PAYARA_HOME/bin/asadmin" --host "$SB_LOOPBACK" --port "$SB_CLUSTER_ADMIN_PORT" "${SB_AUTH_OPTS[@]}" start-instance "$NAME"
   wait_http_ok "http://$SB_LOOPBACK:$PORT/health/ready" $((SECONDS + READY_TIMEOUT)) \
     || { log "$NAME not ready within ${READY_TIMEOUT}s" >&2; exit 1; }
   log "$NAME ready in $((SECONDS - T0))s"

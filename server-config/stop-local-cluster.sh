@@ -19,8 +19,10 @@ DOMAIN="$SB_CLUSTER_DOMAIN"
 ADMIN_PORT="$SB_CLUSTER_ADMIN_PORT"
 NODE="$SB_CLUSTER_NODE"
 ASADMIN="$PAYARA_HOME/bin/asadmin"
-ASA=("$ASADMIN" --host "$SB_LOOPBACK" --port "$ADMIN_PORT")
 DOMAIN_DIR="$PAYARA_HOME/glassfish/domains/$DOMAIN"
+# the DAS's admin password (create-local-domain.sh), if the domain has one
+sb_auth_opts "$(sb_admin_password_file "$DOMAIN_DIR")"
+ASA=("$ASADMIN" --host "$SB_LOOPBACK" --port "$ADMIN_PORT" "${SB_AUTH_OPTS[@]}")
 # stop_pid (lib.sh): TERM, then KILL after the timeout
 
 # --- instances ------------------------------------------------------------------------
@@ -44,7 +46,7 @@ done
 # --- DAS ------------------------------------------------------------------------------
 if pid_alive "$das_pid" && ps -o args= -p "$das_pid" 2>/dev/null | grep -qF -- "$DOMAIN"; then
   log "stopping DAS $DOMAIN"
-  timeout 120 "$ASADMIN" stop-domain --domaindir "$PAYARA_HOME/glassfish/domains" "$DOMAIN" >/dev/null 2>&1 || true
+  timeout 120 "$ASADMIN" "${SB_AUTH_OPTS[@]}" stop-domain --domaindir "$PAYARA_HOME/glassfish/domains" "$DOMAIN" >/dev/null 2>&1 || true
   stop_pid "$das_pid" "DAS" 30
 else
   log "DAS $DOMAIN is not running"
