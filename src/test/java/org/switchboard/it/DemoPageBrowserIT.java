@@ -1,249 +1,135 @@
 package org.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.switchboard.it.support.DemoPage.text;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.logging.Level;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.switchboard.it.support.Chromium;
+import org.switchboard.it.support.DemoPage;
 
 /**
- * Drives the demo page (src/main/webapp/index.html) in two real headless Chromium sessions
- * against the deployed hub: both join one channel, see each other in the presence panel and
- * exchange messages.
- *
- * <p>Uses Debian's {@code chromium} and {@code chromedriver} packages. The driver path is given
- * explicitly, so Selenium Manager is never run and nothing is downloaded. Override the paths
- * with {@code -Dswitchboard.it.chromium=...} and {@code -Dswitchboard.it.chromedriver=...}.
+ * Drives the demo page (src/main/webapp/index.html) in real headless Chromium against the deployed
+ * hub, signed in through the demo token issuer with the realm users of server-config/realm-users.sh
+ * (created in the IT domain by create-local-domain.sh, REALM_USERS=true in pom.xml):
+ * alice and bob sign in in two TABS of one browser (the token is tab-scoped), chat on the restricted
+ * channel {@value #RESTRICTED} and see each other present; carol (group switchboard-guest) signs in in
+ * another browser and is refused there with {@code forbidden}, while alice and bob go on chatting.
  */
+@HubDeployment(config = {"switchboard.security.demo-issuer=enabled", "switchboard.security.anonymous=false"})
 class DemoPageBrowserIT extends DeployedHub {
 
-    private static final String CHROMIUM = System.getProperty("switchboard.it.chromium", "/usr/bin/chromium");
-    private static final String CHROMEDRIVER =
-            System.getProperty("switchboard.it.chromedriver", "/usr/bin/chromedriver");
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    /** Shipped rule: {@code restricted.**} only for role/group switchboard-user (alice, bob; not carol). */
+    private static final String RESTRICTED = "restricted.ops";
 
-    private final List<WebDriver> drivers = new ArrayList<>();
-    private final List<Path> profiles = new ArrayList<>();
+    private final Chromium chromium = new Chromium();
 
     @AfterEach
     void quitBrowsers() {
-        for (WebDriver driver : drivers) {
-            try {
-                driver.quit();
-            } catch (RuntimeException e) {
-                System.err.println("could not quit browser: " + e);
-            }
-        }
-        drivers.clear();
-        for (Path profile : profiles) {
-            deleteQuietly(profile);
-        }
-        profiles.clear();
+        chromium.close();
     }
 
     @Test
-    void twoBrowsersSeeEachOtherAndChat() {
-        String channel = "it-demo-" + UUID.randomUUID().toString().substring(0, 8);
-        WebDriver alice = openDemo();
-        WebDriver bob = openDemo();
+    void twoUsersInTwoTabsChatOnARestrictedChannelWhereCarolIsRefused() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        WebDriver browser = chromium.open();
+        DemoPage alice = DemoPage.open(base, "alice", browser, false);
+        DemoPage bob = DemoPage.open(base, "bob", browser, true);
 
-        join(alice, "alice", channel);
-        join(bob, "bob", channel);
+        alice.signIn("alice-demo");
+        bob.signIn("bob-demo");
+        // one browser, two tabs, two users: the sign-in of bob's tab did not change alice's
+        assertThat(text(alice.find("whoami"))).isEqualTo("alice");
+        assertThat(text(bob.find("whoami"))).isEqualTo("bob");
+
+        alice.join(RESTRICTED);
+        bob.join(RESTRICTED);
+        // who the hub says they are (welcome.data.user), next to the connection
+        assertThat(text(alice.find("whoami-detail"))).contains("user alice", "connection ");
+        assertThat(text(bob.find("whoami-detail"))).contains("user bob", "connection ");
 
         // Each sees both members, each name exactly once (one connection each).
-        awaitPresence(bob, List.of("alice", "bob"));
-        awaitPresence(alice, List.of("alice", "bob"));
+        bob.awaitPresence(List.of("alice", "bob"));
+        alice.awaitPresence(List.of("alice", "bob"));
 
         // alice sends with Enter; the text carries markup to prove it is shown as text.
-        String fromAlice = "hello bob <b>&amp;</b> \u00fcn\u00efc\u00f6de " + channel;
-        WebElement aliceText = alice.findElement(By.id("text"));
-        aliceText.sendKeys(fromAlice);
-        aliceText.sendKeys(Keys.ENTER);
+        String fromAlice = "hello bob <b>&amp;</b> \u00fcn\u00efc\u00f6de " + run;
+        alice.say(fromAlice);
 
-        WebElement atBob = awaitMessage(bob, fromAlice);
+        WebElement atBob = bob.awaitMessage(fromAlice);
         assertThat(text(atBob.findElement(By.cssSelector(".from")))).isEqualTo("alice");
         assertThat(atBob.getAttribute("class")).doesNotContain("own");
         assertThat(atBob.findElements(By.tagName("b"))).as("user text must not be parsed as HTML").isEmpty();
 
-        WebElement atAlice = awaitMessage(alice, fromAlice);
+        WebElement atAlice = alice.awaitMessage(fromAlice);
         assertThat(atAlice.getAttribute("class")).as("own message is marked").contains("own");
-        new WebDriverWait(alice, WAIT).until(d -> d.findElement(By.id("text")).getDomProperty("value").isEmpty());
+        new WebDriverWait(alice.focus(), DemoPage.WAIT).until(d -> d.findElement(By.id("text")).getDomProperty("value").isEmpty());
 
         // bob answers with the Send button.
-        String fromBob = "hi alice from " + channel;
-        bob.findElement(By.id("text")).sendKeys(fromBob);
-        bob.findElement(By.id("send")).click();
+        String fromBob = "hi alice from " + run;
+        bob.find("text").sendKeys(fromBob);
+        bob.find("send").click();
 
-        WebElement bobAtAlice = awaitMessage(alice, fromBob);
+        WebElement bobAtAlice = alice.awaitMessage(fromBob);
         assertThat(text(bobAtAlice.findElement(By.cssSelector(".from")))).isEqualTo("bob");
         assertThat(bobAtAlice.getAttribute("class")).doesNotContain("own");
-        assertThat(awaitMessage(bob, fromBob).getAttribute("class")).contains("own");
+        assertThat(bob.awaitMessage(fromBob).getAttribute("class")).contains("own");
 
-        // bob leaves: alice's presence panel drops him, bob's page goes offline.
-        bob.findElement(By.id("leave")).click();
-        awaitPresence(alice, List.of("alice"));
-        new WebDriverWait(bob, WAIT)
-                .withMessage(() -> "bob's page did not go offline; " + describe(bob))
+        // carol, without the role, in a browser of her own: signed in, connected, refused on the channel.
+        DemoPage carol = DemoPage.open(base, "carol", chromium.open(), false);
+        carol.signIn("carol-demo");
+        carol.submitJoin(RESTRICTED);
+        WebElement refusal = new WebDriverWait(carol.focus(), DemoPage.WAIT)
+                .withMessage(() -> "carol's page shows no forbidden refusal; " + carol.describe())
+                .until(d -> d.findElements(By.cssSelector("#messages .notice.problem[data-code='forbidden']")).stream()
+                        .findFirst().orElse(null));
+        assertThat(text(refusal)).contains("forbidden", "subscribe", RESTRICTED);
+        WebElement carolStatus = carol.find("status");
+        assertThat(carolStatus.getDomAttribute("data-state")).isEqualTo("error");
+        assertThat(text(carolStatus)).contains("connected as carol", "not allowed on #" + RESTRICTED, "forbidden");
+        assertThat(carol.find("send").isEnabled()).as("carol cannot write there").isFalse();
+
+        // alice and bob go on chatting there; carol is not present and receives nothing.
+        String again = "still just us, " + run;
+        alice.say(again);
+        bob.awaitMessage(again);
+        assertThat(alice.presence()).containsExactly("alice", "bob");
+        assertThat(carol.focus().findElements(By.cssSelector("#messages .msg"))).as("carol sees no message").isEmpty();
+        assertThat(carol.presence()).isEmpty();
+
+        // bob leaves: alice's presence panel drops him, bob's page goes offline (still signed in).
+        bob.find("leave").click();
+        alice.awaitPresence(List.of("alice"));
+        new WebDriverWait(bob.focus(), DemoPage.WAIT)
+                .withMessage(() -> "bob's page did not go offline; " + bob.describe())
                 .until(d -> !"connected".equals(d.findElement(By.id("status")).getDomAttribute("data-state"))
-                        && d.findElements(By.cssSelector("#presence li")).isEmpty());
-
-        assertNoConsoleErrors(alice);
-        assertNoConsoleErrors(bob);
-    }
-
-    // ------------------------------------------------------------------ page steps
-
-    private WebDriver openDemo() {
-        WebDriver driver = newChromium();
-        String page = base.toExternalForm();
-        driver.get(page.endsWith("/") ? page : page + "/");
-        new WebDriverWait(driver, WAIT)
-                .withMessage(() -> "demo page did not load; " + describe(driver))
-                .until(d -> "offline".equals(d.findElement(By.id("status")).getDomAttribute("data-state"))
+                        && d.findElements(By.cssSelector("#presence li")).isEmpty()
                         && d.findElement(By.id("join")).isEnabled());
-        return driver;
+
+        assertThat(Chromium.consoleErrors(browser)).as("browser console errors (alice, bob)").isEmpty();
+        assertThat(Chromium.consoleErrors(carol.driver())).as("browser console errors (carol)").isEmpty();
     }
 
-    private static void join(WebDriver driver, String name, String channel) {
-        WebElement nameField = driver.findElement(By.id("name"));
-        nameField.clear();
-        nameField.sendKeys(name);
-        WebElement channelField = driver.findElement(By.id("channel"));
-        channelField.clear();
-        channelField.sendKeys(channel);
-        driver.findElement(By.id("join")).click();
-        new WebDriverWait(driver, WAIT)
-                .withMessage(() -> name + " did not get connected; " + describe(driver))
-                .until(d -> {
-                    WebElement status = d.findElement(By.id("status"));
-                    return "connected".equals(status.getDomAttribute("data-state"))
-                            && status.getText().contains("connected");
-                });
-        new WebDriverWait(driver, WAIT).until(ExpectedConditions.elementToBeClickable(By.id("send")));
-    }
-
-    private static void awaitPresence(WebDriver driver, List<String> expected) {
-        List<String> sorted = expected.stream().sorted().toList();
-        new WebDriverWait(driver, WAIT)
-                .withMessage(() -> "presence panel should list exactly " + sorted + "; " + describe(driver))
-                .until(d -> presence(d).equals(sorted));
-    }
-
-    private static WebElement awaitMessage(WebDriver driver, String expectedText) {
-        return new WebDriverWait(driver, WAIT)
-                .withMessage(() -> "message '" + expectedText + "' did not appear; " + describe(driver))
-                .until(d -> d.findElements(By.cssSelector("#messages .msg")).stream()
-                        .filter(m -> m.findElements(By.cssSelector(".text")).stream()
-                                .anyMatch(t -> expectedText.equals(text(t))))
-                        .findFirst()
-                        .orElse(null));
-    }
-
-    private static List<String> presence(WebDriver driver) {
-        return driver.findElements(By.cssSelector("#presence li")).stream()
-                .map(DemoPageBrowserIT::text)
-                .sorted()
-                .toList();
-    }
-
-    /** The element's own text, without CSS generated content. */
-    private static String text(WebElement element) {
-        String text = element.getDomProperty("textContent");
-        return text == null ? "" : text.trim();
-    }
-
-    private static String describe(WebDriver driver) {
-        try {
-            String status = text(driver.findElement(By.id("status")));
-            String errors = text(driver.findElement(By.id("errors")));
-            List<String> messages = driver.findElements(By.cssSelector("#messages .msg .text")).stream()
-                    .map(DemoPageBrowserIT::text)
-                    .toList();
-            return "status='" + status + "', presence=" + presence(driver) + ", messages=" + messages
-                    + ", errors='" + errors + "'";
-        } catch (RuntimeException e) {
-            return "page state unavailable: " + e;
-        }
-    }
-
-    private static void assertNoConsoleErrors(WebDriver driver) {
-        List<String> severe = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
-                .map(LogEntry::getMessage)
-                .collect(Collectors.toList());
-        assertThat(severe).as("browser console errors").isEmpty();
-    }
-
-    // ------------------------------------------------------------------ browser setup
-
-    private WebDriver newChromium() {
-        assertThat(new File(CHROMIUM)).as("Chromium (apt-get install chromium chromium-driver)").canRead();
-        assertThat(new File(CHROMEDRIVER)).as("chromedriver (apt-get install chromium-driver)").canRead();
-        // An explicit driver path makes Selenium skip Selenium Manager, which would try to download.
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
-
-        Path profile;
-        try {
-            profile = Files.createTempDirectory("switchboard-chromium-");
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create a Chromium profile directory", e);
-        }
-        profiles.add(profile);
-
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--window-size=1280,900",
-                "--user-data-dir=" + profile.toAbsolutePath());
-        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER))
-                .usingAnyFreePort()
-                .build();
-        WebDriver driver = new ChromeDriver(service, options);
-        drivers.add(driver);
-        return driver;
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: the OS cleans temp eventually
-        }
+    @Test
+    void aWrongPasswordSignsNobodyIn() {
+        DemoPage page = DemoPage.open(base, "alice", chromium.open(), false);
+        page.find("password").sendKeys("not-alice-demo");
+        page.find("signin").click();
+        new WebDriverWait(page.driver(), DemoPage.WAIT)
+                .withMessage(() -> "no sign-in failure shown; " + page.describe())
+                .until(d -> "error".equals(d.findElement(By.id("status")).getDomAttribute("data-state")));
+        assertThat(text(page.find("status"))).contains("sign-in failed", "wrong user name or password");
+        assertThat(page.find("identity").isDisplayed()).isFalse();
+        assertThat(page.find("join").isEnabled()).as("join needs a sign-in").isFalse();
+        assertThat(page.storedSession()).as("no token kept").isNull();
+        // the form is usable again for the next attempt
+        assertThat(page.find("signin").isEnabled()).isTrue();
     }
 }
