@@ -21,7 +21,8 @@
 # Response headers: no X-Powered-By and no Server header on the HTTP, HTTPS and admin listeners
 # (configure-domain.sh).
 #
-# Environment: HEAP (DAS -Xms and -Xmx, default 1g); JVM_OPTIONS (extra DAS JVM options, space-separated,
+# Environment: REALM_USERS=true adds the demo users of realm-users.sh (public passwords: test domains only);
+#   HEAP (DAS -Xms and -Xmx, default 1g); JVM_OPTIONS (extra DAS JVM options, space-separated,
 #   written into server-config before the first start, e.g. "-Dhazelcast.max.no.heartbeat.seconds=8").
 #
 # Loopback-only from the first start:
@@ -122,6 +123,8 @@ fi
 log "applying the Switchboard configuration"
 ASADMIN="$ASADMIN" ASADMIN_OPTS="--host $SB_LOOPBACK --port $ADMIN_PORT" ASADMIN_PASSWORDFILE="$PASSWORD_FILE" \
   "$SB_SCRIPT_DIR/configure-domain.sh"
+# the public demo users of realm-users.sh, for the integration-test domain (pom.xml sets REALM_USERS=true)
+if [[ "${REALM_USERS:-false}" == "true" ]]; then "$SB_SCRIPT_DIR/realm-users.sh" "$PAYARA_HOME" "$DOMAIN" "$ADMIN_PORT"; fi
 
 trap 'rm -f "$PREBOOT"' ERR
 if [[ "${KEEP_RUNNING:-false}" == "true" ]]; then

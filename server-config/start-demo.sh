@@ -5,6 +5,8 @@
 # Usage: server-config/start-demo.sh [payara-home] [war]
 #   defaults: target/payara6 and target/switchboard.war (as prepared by ./mvnw -Pdemo package)
 # If the domain is already running, the WAR is just redeployed.
+# Sign-in: the demo token issuer is enabled in this domain (and nowhere else), and realm-users.sh
+# creates the demo users alice, bob, carol and dana (password: the name + "-demo") after the deploy.
 # The domain's admin user "admin" has a random password, made by create-local-domain.sh when the
 # domain is created and kept in <payara-home>/glassfish/domains/switchboard/config/admin-password
 # (mode 600, asadmin's --passwordfile format); this script prints that path.
@@ -34,9 +36,13 @@ if (( ${#SB_AUTH_OPTS[@]} == 0 )); then
   log "WARNING: $DOMAIN has no admin password file ($PASSWORD_FILE): an old demo domain with an open" \
       "admin port. Stop it (server-config/stop-demo.sh) and run this again: the domain is recreated with one." >&2
 fi
+# the demo token issuer: on in this demo domain only (MicroProfile Config, domain source), never by default
+"$ASADMIN" --host "$SB_LOOPBACK" --port "$SB_DEMO_ADMIN_PORT" "${SB_AUTH_OPTS[@]}" set-config-property \
+  --source=domain --propertyName=switchboard.security.demo-issuer --propertyValue=enabled
 log "deploying $WAR"
 "$ASADMIN" --host "$SB_LOOPBACK" --port "$SB_DEMO_ADMIN_PORT" "${SB_AUTH_OPTS[@]}" \
   deploy --force=true --name switchboard --contextroot switchboard "$WAR"
+"$SB_SCRIPT_DIR/realm-users.sh" "$PAYARA_HOME" "$DOMAIN" "$SB_DEMO_ADMIN_PORT"   # alice, bob, carol, dana
 echo
 echo "Switchboard demo: http://$SB_LOOPBACK:$SB_DEMO_HTTP_PORT/switchboard/"
 if (( ${#SB_AUTH_OPTS[@]} )); then
