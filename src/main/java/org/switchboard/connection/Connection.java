@@ -85,11 +85,21 @@ public final class Connection {
     }
 
     /** Replaces (and cancels) the pending expiry step. */
-    public void expiry(java.util.concurrent.Future<?> next) {
+    public synchronized void expiry(java.util.concurrent.Future<?> next) {
         java.util.concurrent.Future<?> previous = expiry;
         expiry = next;
         if (previous != null && previous != next) {
             previous.cancel(false);
+        }
+    }
+
+    /**
+     * Records {@code first} as the pending expiry step unless one was recorded since the last
+     * {@code expiry(null)}: the step may already have run and recorded its successor.
+     */
+    public synchronized void expiryIfNone(java.util.concurrent.Future<?> first) {
+        if (expiry == null) {
+            expiry = first;
         }
     }
 

@@ -30,13 +30,13 @@ public class CredentialExpiry {
     /** (Re)starts the watch on the connection's current credential. */
     public void watch(Connection connection) {
         Instant expires = connection.identity().expiresAt();
+        connection.expiry(null);
         if (expires == null) {
-            connection.expiry(null);
             return;
         }
         long warnAt = expires.toEpochMilli() - settings.expiryWarningS() * 1000L;
         long delay = Math.max(0, warnAt - System.currentTimeMillis());
-        connection.expiry(executors.scheduler().schedule(() -> warn(connection, expires), delay, TimeUnit.MILLISECONDS));
+        connection.expiryIfNone(executors.scheduler().schedule(() -> warn(connection, expires), delay, TimeUnit.MILLISECONDS));
     }
 
     private void warn(Connection connection, Instant expires) {

@@ -83,7 +83,7 @@ public class HandshakeAuthenticator {
                         0, null, "origin");
             }
         } else if (credential != null ? credential.from() == Credential.From.COOKIE
-                : request.getUserPrincipal() != null || settings.anonymous()) {
+                : signedIn(request) != null || settings.anonymous()) {
             return new Admission.Refused(403, "a client that sends no Origin header must present a bearer token "
                     + "(Authorization: Bearer ...)", 0, null, "origin");
         }
@@ -94,8 +94,10 @@ public class HandshakeAuthenticator {
             } catch (TokenVerifier.InvalidToken e) {
                 return new Admission.Refused(401, e.getMessage(), 0, CHALLENGE + ", error=\"invalid_token\"", "token");
             }
-        } else if (request.getUserPrincipal() != null) {
-            identity = container(request, request.getUserPrincipal());
+        } else if (signedIn(request) != null) {
+            SignedInUser user = signedIn(request);
+            identity = new Identity(user.subject(), DisplayNames.fromClaims(user.subject()), user.roles(), Map.of(), null,
+                    Identity.Source.CONTAINER);
         } else if (settings.anonymous()) {
             List<String> names = QueryParameters.parse(request.getQueryString()).get("name");
             String name = null;
@@ -117,10 +119,20 @@ public class HandshakeAuthenticator {
         return new Admission.Admitted(new HubPrincipal(identity, address));
     }
 
-    private Identity container(HttpServletRequest request, Principal principal) {
+    /** The container login of this request or of its HTTP session; null when there is none. */
+    private SignedInUser signedIn(HttpServletRequest request) {
+        Principal principal = request.getUserPrincipal();
+        if (principal != null) {
+            return signedIn(request, principal);
+        }
+        jakarta.servlet.http.HttpSession session = request.getSession(false);
+        return session != null && session.getAttribute(SignedInUser.ATTRIBUTE) instanceof SignedInUser user ? user : null;
+    }
+
+    /** The principal of a request the container authenticated, with the hub's roles it is in. */
+    public SignedInUser signedIn(HttpServletRequest request, Principal principal) {
         Set<String> roles = containerRoles.stream().filter(request::isUserInRole).collect(Collectors.toSet());
-        String subject = principal.getName();
-        return new Identity(subject, DisplayNames.fromClaims(subject), roles, Map.of(), null, Identity.Source.CONTAINER);
+        return new SignedInUser(principal.getName(), roles);
     }
 
     private static Admission tooMany(AdmissionLimits.Exceeded exceeded) {

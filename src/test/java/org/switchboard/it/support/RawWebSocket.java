@@ -43,7 +43,10 @@ public final class RawWebSocket implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    /** Connects and completes the v1 handshake; {@code receiveBuffer} small makes stalls bite early. */
+    /**
+     * Connects and completes the v1 handshake as a back-end client with a {@link TestTokens} token;
+     * {@code receiveBuffer} small makes stalls bite early.
+     */
     public static RawWebSocket connect(URI uri, int receiveBuffer) throws IOException {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(receiveBuffer);
@@ -56,7 +59,8 @@ public final class RawWebSocket implements AutoCloseable {
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + key + "\r\n"
                 + "Sec-WebSocket-Version: 13\r\n"
-                + "Sec-WebSocket-Protocol: switchboard.v1\r\n\r\n";
+                + "Sec-WebSocket-Protocol: switchboard.v1\r\n"
+                + "Authorization: Bearer " + TestTokens.token("raw-" + key.substring(0, 8).replace('/', '_').replace('+', '-')) + "\r\n\r\n";
         socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
         String head = readHead(socket.getInputStream());
         if (!head.startsWith("HTTP/1.1 101")) {
