@@ -177,8 +177,10 @@ class SecurityIT extends DeployedHub {
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("j_username=alice&j_password=alice-demo")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(login.statusCode()).as("signed in, redirected back").isIn(302, 303);
+        HttpResponse<String> signedIn = http.send(java.net.http.HttpRequest.newBuilder(account).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(signedIn.body()).as("the page behind the login, as the browser follows the redirect").contains("Signed in");
         String session = cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("JSESSIONID"))
-                .findFirst().orElseThrow().toString();
+                .map(c -> c.getName() + "=" + c.getValue()).findFirst().orElseThrow();
         try (HubClient client = HubClient.connect(ws(base), Map.of("Origin", ownOrigin(base), "Cookie", session), "switchboard.v1")) {
             JsonObject data = client.welcome().getJsonObject("data");
             assertThat(data.getString("user")).isEqualTo("alice");
