@@ -250,6 +250,17 @@ has_line "$SB_HISTORY_JNDI" <<<"$dg_refs" || { log "$SB_HISTORY_JNDI is not refe
 "${ASA[@]}" create-system-properties --target "$CFG" "$SB_HISTORY_PROPERTY=$SB_HISTORY_JNDI"
 "${ASA[@]}" ping-connection-pool "$SB_HISTORY_POOL"
 
+# --- 5b. the demo's sign-in (DEMO=true, the cluster-demo profile only) ----------------------
+# The demo page signs users in with the demo token issuer (docs/operations.md, "The demo's token
+# issuer"): on for the members' config, and the demo users in its file realm. Each member's issuer
+# has its own key: a tab signs in on the member it was loaded from.
+if [[ "${DEMO:-false}" == "true" ]]; then
+  log "demo sign-in: switchboard.security.demo-issuer=enabled and the demo users on $CFG"
+  "${ASA[@]}" set-config-property --source=config --sourceName="$CFG" \
+      --propertyName=switchboard.security.demo-issuer --propertyValue=enabled
+  TARGET="$CFG" "$SB_SCRIPT_DIR/realm-users.sh" "$PAYARA_HOME" "$DOMAIN" "$ADMIN_PORT"
+fi
+
 # --- 6. deploy, start, wait ---------------------------------------------------------------
 log "deploying $WAR to $DG"
 "${ASA[@]}" deploy --target "$DG" --name switchboard --contextroot switchboard "$WAR"

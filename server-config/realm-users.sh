@@ -29,6 +29,10 @@ ADMIN_PORT="$3"
 ASADMIN="$PAYARA_HOME/bin/asadmin"
 DOMAIN_DIR="$PAYARA_HOME/glassfish/domains/$DOMAIN"
 REALM=file
+# TARGET (optional): the config, cluster or instance whose file realm gets the users (default: the DAS's)
+TARGET_OPTS=()
+TARGET_OPERAND=()
+if [[ -n "${TARGET:-}" ]]; then TARGET_OPTS=(--target "$TARGET"); TARGET_OPERAND=("$TARGET"); fi
 
 # user:password:groups (groups separated by ':' for asadmin's --groups)
 USERS=(
@@ -57,7 +61,7 @@ pw_file() {
 }
 
 pw_file ""
-if ! existing="$(asa --passwordfile "$PW_FILE" list-file-users --authrealmname "$REALM")"; then
+if ! existing="$(asa --passwordfile "$PW_FILE" list-file-users --authrealmname "$REALM" "${TARGET_OPERAND[@]}")"; then
   log "cannot list the users of realm $REALM in $DOMAIN on admin port $ADMIN_PORT (is it running?)" >&2
   exit 1
 fi
@@ -68,10 +72,10 @@ for entry in "${USERS[@]}"; do
   pw_file "$password"
   if has_line "$user" <<<"$existing"; then
     log "updating realm user $user (groups ${groups//:/,})"
-    asa --passwordfile "$PW_FILE" update-file-user --authrealmname "$REALM" --groups "$groups" "$user" >/dev/null
+    asa --passwordfile "$PW_FILE" update-file-user "${TARGET_OPTS[@]}" --authrealmname "$REALM" --groups "$groups" "$user" >/dev/null
   else
     log "creating realm user $user (groups ${groups//:/,})"
-    asa --passwordfile "$PW_FILE" create-file-user --authrealmname "$REALM" --groups "$groups" "$user" >/dev/null
+    asa --passwordfile "$PW_FILE" create-file-user "${TARGET_OPTS[@]}" --authrealmname "$REALM" --groups "$groups" "$user" >/dev/null
   fi
 done
 
