@@ -68,6 +68,11 @@ public class Tokens {
         }
     }
 
+    /** Whether {@code token} names the demo issuer's key (verify it before trusting anything in it). */
+    public boolean fromDemoIssuer(String token) {
+        return demo != null && demo.signed(keyId(token));
+    }
+
     /** The demo issuer, when {@code switchboard.security.demo-issuer=enabled}. */
     public Optional<DemoIssuer> demo() {
         return Optional.ofNullable(demo);

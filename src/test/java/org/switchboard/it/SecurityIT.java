@@ -165,6 +165,41 @@ class SecurityIT extends DeployedHub {
     }
 
     @Test
+    void wssOnPayarasSelfSignedHttpsListenerWorks() throws Exception {
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, new javax.net.ssl.TrustManager[]{new TrustingSelfSigned()}, null);
+        java.util.concurrent.CompletableFuture<String> welcome = new java.util.concurrent.CompletableFuture<>();
+        URI wss = URI.create("wss://" + base.getHost() + ":" + (base.getPort() + 1) + base.getPath() + "ws");
+        java.net.http.WebSocket socket = java.net.http.HttpClient.newBuilder().sslContext(tls).build().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + TestTokens.token("tls-user")).subprotocols("switchboard.v1")
+                .buildAsync(wss, new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+                        welcome.complete(data.toString());
+                        return null;
+                    }
+                }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        try {
+            assertThat(welcome.get(30, java.util.concurrent.TimeUnit.SECONDS)).contains("\"user\":\"tls-user\"");
+        } finally {
+            socket.abort();
+        }
+    }
+
+    /** Trusts the IT domain's self-signed certificate (Payara's s1as), as a user who accepted it in the browser. */
+    private static final class TrustingSelfSigned extends javax.net.ssl.X509ExtendedTrustManager {
+        public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) { }
+        public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) { }
+        public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a, java.net.Socket s) { }
+        public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a, java.net.Socket s) { }
+        public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) { }
+        public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) { }
+        public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+            return new java.security.cert.X509Certificate[0];
+        }
+    }
+
+    @Test
     void aSignedInSessionOfTheWebApplicationConnectsAsItsPrincipal() throws Exception {
         java.net.CookieManager cookies = new java.net.CookieManager();
         java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().cookieHandler(cookies)
