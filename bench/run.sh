@@ -12,6 +12,9 @@
 # needed, deploys the bare endpoint WAR at /bare on the same domain, starts the Socket.IO server
 # (node, stopped by PID at the end), runs every scenario against each stack and prints the table
 # (also written to bench/results/<time>/table.md, with every client log next to it).
+# Before the runs it configures the hub's domain for load testing: anonymous clients, no per-address
+# handshake/connection limits (and reloads the app if that changed anything); see bench/README.md.
+# asadmin logs in with the domain's admin password file (<domain dir>/config/admin-password).
 # All knobs are environment variables; see bench/README.md.
 set -euo pipefail
 
@@ -46,7 +49,8 @@ RESUME_MISSED="${RESUME_MISSED:-100}"       # resume: messages published to each
 RESUME_PUB_RATE="${RESUME_PUB_RATE:-2000}"  # resume: msgs/s (all channels) of those publications
 RESUME_CONNECT_RATE="${RESUME_CONNECT_RATE:-$CONNECT_RATE}"  # resume: reconnects/s
 RESUME_LIVE_RATE="${RESUME_LIVE_RATE:-0}"   # resume: live msgs/s per channel published during the reconnects (0: none)
-TAG="${TAG:-}"                        # appended to the Switchboard rows' scenario names, e.g. "history H2" or "live-only"
+TAG="${TAG:-}"                        # appended to every row's scenario name, e.g. "history H2" or "live-only"
+DB_PID="${DB_PID:-}"                  # a database server's main PID (PostgreSQL's postmaster): its CPU and its children's is reported as "+ DB n%"
 WARMUP="${WARMUP:-10}"
 DURATION="${DURATION:-30}"
 DRAIN="${DRAIN:-10}"
@@ -60,12 +64,42 @@ CLUSTER_CONNS="${CLUSTER_CONNS:-50000}"   # cluster-connections: idle connection
 GATE_FILE="${GATE_FILE:-}"            # if set: wait for this file before every run; re-run once if it vanished
 LOADGEN_JAVA_OPTS="${LOADGEN_JAVA_OPTS:--Xms512m -Xmx1g}"
 RESULTS="${RESULTS:-$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)}"
-ASADMIN=("$PAYARA_HOME/bin/asadmin" --host 127.0.0.1 --port "$ADMIN_PORT")
+LOAD_TEST_CONFIG="${LOAD_TEST_CONFIG:-1}"   # 1: configure the hub's domain(s) for load testing (below) before the runs; 0: leave them as they are
 LOADGEN_JAR="$BENCH/loadgen/target/loadgen.jar"
 BARE_WAR="$BENCH/bare-endpoint/target/bare.war"
 
+# the server-config helpers: admin password file and asadmin login options (defines log, redefined below)
+# shellcheck source-path=SCRIPTDIR source=../server-config/lib.sh
+source "$ROOT/server-config/lib.sh"
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
+wait_gate() {
+  [[ -z "$GATE_FILE" ]] && return 0
+  while [[ ! -f "$GATE_FILE" ]]; do
+    log "waiting for $GATE_FILE (quiet machine)"
+    sleep 20
+  done
+}
+
+# Every domain the server-config scripts create has a random admin password in
+# <domain dir>/config/admin-password; remote asadmin commands log in with it.
+ADMIN_PASSWORD_FILE="${ADMIN_PASSWORD_FILE:-$(sb_admin_password_file "$PAYARA_HOME/glassfish/domains/$DOMAIN")}"
+sb_auth_opts "$ADMIN_PASSWORD_FILE"
+ASADMIN=("$PAYARA_HOME/bin/asadmin" --host 127.0.0.1 --port "$ADMIN_PORT" "${SB_AUTH_OPTS[@]}")
+(( ${#SB_AUTH_OPTS[@]} )) || log "no admin password file $ADMIN_PASSWORD_FILE: asadmin without login (a domain made by older scripts)"
+# the local cluster's DAS (cross-member, cluster-connections): configured for load testing like the demo domain
+CLUSTER_ADMIN_PORT="${CLUSTER_ADMIN_PORT:-$SB_CLUSTER_ADMIN_PORT}"
+CLUSTER_DOMAIN="${CLUSTER_DOMAIN:-$SB_CLUSTER_DOMAIN}"
+CLUSTER_TARGET="${CLUSTER_TARGET:-$SB_CLUSTER_DG}"
+
+# What the bench measures is the hub's message path, with anonymous clients (?name=, Origin = the
+# hub's own) and without the per-address abuse limits, which 1,000 handshakes/s from 8 loopback
+# addresses would trip. Token verification on the handshake is not in the figures.
+LOAD_TEST_PROPERTIES=(
+  switchboard.security.anonymous=true
+  switchboard.security.handshakes-per-address=0
+  switchboard.security.connections-per-address=0
+)
 
 [[ -n "$SERVER_PID" && -d "/proc/$SERVER_PID" ]] || die "no running Payara for domain $DOMAIN (start it: ./mvnw -Pdemo package), or set SERVER_PID"
 curl -fsS -o /dev/null "http://$HOST:$HTTP_PORT/switchboard/" || die "Switchboard is not answering at http://$HOST:$HTTP_PORT/switchboard/"
@@ -85,6 +119,51 @@ if [[ " $STACKS " == *" bare "* ]]; then
   fi
   log "deploying the bare endpoint at /bare on the same domain"
   "${ASADMIN[@]}" deploy --force=true --name bare --contextroot bare "$BARE_WAR" >/dev/null
+fi
+
+# --- the hub's domain(s), configured for load testing ------------------------------------
+# configure_for_load <what> <app target> <http base> <asadmin...>: sets LOAD_TEST_PROPERTIES
+# (MicroProfile Config, domain source) where they differ, then reloads the app (disable + enable:
+# the hub reads them at start) and checks that an anonymous handshake with the hub's own Origin
+# is accepted. Builds without these properties (before issue 16) ignore them.
+configure_for_load() {
+  local what="$1" target="$2" base="$3" prop name value now changed=() code
+  shift 3
+  local asa=("$@")
+  for prop in "${LOAD_TEST_PROPERTIES[@]}"; do
+    name="${prop%%=*}" value="${prop#*=}"
+    now="$("${asa[@]}" get-config-property --source=domain --propertyName="$name" 2>/dev/null | head -1 || true)"
+    [[ "$now" == "$value" ]] && continue
+    "${asa[@]}" set-config-property --source=domain --propertyName="$name" --propertyValue="$value" >/dev/null \
+      || die "$what: set-config-property $name=$value failed"
+    changed+=("$name=$value")
+  done
+  if (( ${#changed[@]} )); then
+    log "$what: configured for load testing (${changed[*]}); reloading the app (disable + enable switchboard on $target)"
+    "${asa[@]}" disable --target "$target" switchboard >/dev/null || die "$what: disable switchboard failed"
+    "${asa[@]}" enable --target "$target" switchboard >/dev/null || die "$what: enable switchboard failed"
+    wait_http_ok "$base/switchboard/" $((SECONDS + 120)) || die "$what: Switchboard did not come back at $base/switchboard/"
+  else
+    log "$what: already configured for load testing (${LOAD_TEST_PROPERTIES[*]})"
+  fi
+  code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H 'Connection: Upgrade' -H 'Upgrade: websocket' \
+    -H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: YmVuY2gtcHJvYmUtbm9uY2U=' -H 'Sec-WebSocket-Protocol: switchboard.v1' \
+    -H "Origin: $base" "$base/switchboard/ws?name=bench-probe" || true)"
+  [[ "$code" == 101 ]] || die "$what: an anonymous handshake with Origin $base is refused (HTTP $code); see the server log"
+}
+if [[ "$LOAD_TEST_CONFIG" == 1 && " $STACKS " == *" switchboard "* ]]; then
+  log "LOAD TEST CONFIGURATION: anonymous clients, no per-address handshake/connection limits on the hub;"
+  log "  the figures are for anonymous connections (token verification on the handshake is not in them)"
+  wait_gate   # a reload is a few seconds of both cores
+  configure_for_load "domain $DOMAIN" server "http://$HOST:$HTTP_PORT" "${ASADMIN[@]}"
+  if [[ -n "$CLUSTER_URLS" && " $SCENARIOS " =~ " "(cross-member|cluster-connections)" " ]]; then
+    sb_auth_opts "$(sb_admin_password_file "$PAYARA_HOME/glassfish/domains/$CLUSTER_DOMAIN")"
+    IFS=, read -ra member_urls <<<"$CLUSTER_URLS"
+    member_base="${member_urls[0]/#ws:/http:}"
+    configure_for_load "cluster $CLUSTER_DOMAIN" "$CLUSTER_TARGET" "${member_base%%/switchboard/*}" \
+      "$PAYARA_HOME/bin/asadmin" --host 127.0.0.1 --port "$CLUSTER_ADMIN_PORT" "${SB_AUTH_OPTS[@]}"
+  fi
+  log "  (undo: asadmin delete-config-property --source=domain --propertyName=<name> for each, then disable + enable switchboard)"
 fi
 
 # --- Socket.IO server -------------------------------------------------------------
@@ -113,17 +192,13 @@ fi
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(uname -sr)"
   echo "- server: $("${ASADMIN[@]}" version 2>/dev/null | sed -n 's/^Version = //p'), $(java -version 2>&1 | head -1); Socket.IO $(node -p "require('$BENCH/socketio/node_modules/socket.io/package.json').version" 2>/dev/null || echo n/a) on node $(node --version 2>/dev/null || echo n/a)"
-  echo "- server PID $SERVER_PID: $(grep -E '^(Threads|VmRSS)' /proc/$SERVER_PID/status | tr -s '\t ' ' ' | paste -sd, -)"
+  if [[ "$LOAD_TEST_CONFIG" == 1 && " $STACKS " == *" switchboard "* ]]; then
+    echo "- hub configured for load testing: ${LOAD_TEST_PROPERTIES[*]} (anonymous connections; token verification on the handshake not measured)"
+  fi
+  echo "- server PID $SERVER_PID: $(grep -E '^(Threads|VmRSS)' "/proc/$SERVER_PID/status" | tr -s '\t ' ' ' | paste -sd, -)"
 } >"$RESULTS/machine.md"
 
 # --- runs ---------------------------------------------------------------------------
-wait_gate() {
-  [[ -z "$GATE_FILE" ]] && return 0
-  while [[ ! -f "$GATE_FILE" ]]; do
-    log "waiting for $GATE_FILE (quiet machine)"
-    sleep 20
-  done
-}
 
 # CPU time of a process in clock ticks (utime + stime), or nothing if it is gone
 ticks_of() {
@@ -196,7 +271,7 @@ loadgen() {
     set +e
     # shellcheck disable=SC2086
     java $LOADGEN_JAVA_OPTS -jar "$LOADGEN_JAR" --loops "$LOOPS" --out "$RESULTS/$name.row" ${GATE_FILE:+--gate "$GATE_FILE"} \
-      ${TAG:+--tag "$TAG"} "$@" 2> >(tee "$RESULTS/$name.log" >&2) >/dev/null
+      ${TAG:+--tag "$TAG"} ${DB_PID:+--db-pid "$DB_PID"} "$@" 2> >(tee "$RESULTS/$name.log" >&2) >/dev/null
     rc=$?
     set -e
     [[ -n "$sb" ]] && { echo "# after"; metrics_snapshot; } >>"$RESULTS/$name.metrics"

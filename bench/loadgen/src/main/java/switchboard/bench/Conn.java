@@ -26,6 +26,8 @@ final class Conn {
     final InetSocketAddress remote;
     final InetSocketAddress local;
     String path;
+    /** the Origin header of the handshake: the origin of the URL connected to (the hub's own, as a page of it sends) */
+    String origin;
     private SocketChannel ch;
     private SelectionKey key;
     private int state = CONNECTING;
@@ -101,6 +103,7 @@ final class Conn {
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
                 + "Sec-WebSocket-Version: 13\r\n"
+                + (origin != null ? "Origin: " + origin + "\r\n" : "")
                 + proto.extraHeaders()
                 + "\r\n";
         key.interestOps(SelectionKey.OP_READ);

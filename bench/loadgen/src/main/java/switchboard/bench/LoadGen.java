@@ -466,6 +466,7 @@ public final class LoadGen {
             Track k = tracks.get(i);
             Conn c = new Conn(old.loop, run, proto, old.index, old.room, false, old.remote, old.local);
             c.path = old.path;
+            c.origin = old.origin;
             c.track = k;
             again.add(c);
         }
@@ -667,8 +668,20 @@ public final class LoadGen {
         String base = url.getRawPath();
         Conn c = new Conn(loop, run, proto, index, room, publisher, remote, local);
         c.path = proto.path(base, c);
+        c.origin = originOf(url);
         conns.add(c);
         return c;
+    }
+
+    /**
+     * The origin of a member's URL, {@code http://host:port} (wss: https), which is the Origin a page
+     * served by that member sends: Switchboard refuses an anonymous handshake without an Origin header
+     * or with another one (403). Every stack gets it, so the handshakes stay the same size.
+     */
+    static String originOf(URI url) {
+        boolean tls = "wss".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme());
+        int port = url.getPort() > 0 ? url.getPort() : tls ? 443 : 80;
+        return (tls ? "https" : "http") + "://" + url.getHost() + ":" + port;
     }
 
     private void openPaced(List<Conn> list, int rate) {
@@ -724,18 +737,21 @@ public final class LoadGen {
         return all;
     }
 
-    /** CPU of server and client over a window. */
+    /** CPU of server and client (and of a database server given with --db-pid) over a window. */
     private final class Meter {
         final long t0 = System.nanoTime();
         final long s0 = server.serverCpuNs();
         final long c0 = ProcStats.clientCpuNs();
+        final long dbPid = Long.parseLong(str("db-pid", "0").trim());
+        final Map<Long, Long> db0 = dbPid > 0 ? ProcStats.treeTicks(dbPid) : Map.of();
 
-        record Delta(double serverPct, double clientPct) {
+        record Delta(double serverPct, double clientPct, double dbPct) {
         }
 
         Delta delta() {
             double wall = System.nanoTime() - t0;
-            return new Delta(100.0 * (server.serverCpuNs() - s0) / wall, 100.0 * (ProcStats.clientCpuNs() - c0) / wall);
+            double db = dbPid > 0 ? 100.0 * ProcStats.treeCpuNs(db0, ProcStats.treeTicks(dbPid)) / wall : -1;
+            return new Delta(100.0 * (server.serverCpuNs() - s0) / wall, 100.0 * (ProcStats.clientCpuNs() - c0) / wall, db);
         }
     }
 
@@ -744,13 +760,15 @@ public final class LoadGen {
         if (!tag.isBlank()) {
             label = label + " [" + tag + "]";
         }
-        log("%s %s: %s, loss %s, p50 %s p90 %s p99 %s p99.9 %s max %s ms, server CPU %.0f%%, client CPU %.0f%%, %s",
-                label, stack, result, loss, ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9), maxMs(h), cpu.serverPct(), cpu.clientPct(), mem);
+        String serverCpu = String.format(Locale.ROOT, "%.0f%%", cpu.serverPct())
+                + (cpu.dbPct() >= 0 ? String.format(Locale.ROOT, " + DB %.0f%%", cpu.dbPct()) : "");
+        log("%s %s: %s, loss %s, p50 %s p90 %s p99 %s p99.9 %s max %s ms, server CPU %s, client CPU %.0f%%, %s",
+                label, stack, result, loss, ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9), maxMs(h), serverCpu, cpu.clientPct(), mem);
         for (var e : run.samples.entrySet()) {
             log("  sample %s: %s", e.getKey(), e.getValue());
         }
-        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.0f%% | %.0f%% | %s |",
-                label, stack, load, result, loss, ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9), maxMs(h), cpu.serverPct(), cpu.clientPct(), mem);
+        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.0f%% | %s |",
+                label, stack, load, result, loss, ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9), maxMs(h), serverCpu, cpu.clientPct(), mem);
     }
 
     static String ms(Histogram h, double p) {

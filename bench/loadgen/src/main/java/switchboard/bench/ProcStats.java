@@ -35,6 +35,40 @@ final class ProcStats {
         return ticks * (1_000_000_000L / HZ);
     }
 
+    /**
+     * utime + stime in ticks of a process and its current children (a database server: the
+     * postmaster and its backends), by PID; children that start later count from 0.
+     */
+    static java.util.Map<Long, Long> treeTicks(long root) {
+        java.util.Map<Long, Long> ticks = new java.util.HashMap<>();
+        try (var dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path d : dirs) {
+                try {
+                    String stat = Files.readString(d.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long pid = Long.parseLong(d.getFileName().toString());
+                    if (pid == root || Long.parseLong(f[1]) == root) { // field 4: ppid
+                        ticks.put(pid, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // gone
+                }
+            }
+        } catch (IOException e) {
+            // no /proc
+        }
+        return ticks;
+    }
+
+    /** CPU ns used by the processes of after since before (see treeTicks). */
+    static long treeCpuNs(java.util.Map<Long, Long> before, java.util.Map<Long, Long> after) {
+        long ticks = 0;
+        for (var e : after.entrySet()) {
+            ticks += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+        }
+        return ticks * (1_000_000_000L / HZ);
+    }
+
     /** VmRSS of all server pids, bytes. */
     long serverRss() {
         long kb = 0;
