@@ -32,6 +32,8 @@ import java.util.List;
 final class EventCodec {
 
     private static final byte FORMAT = 3;
+    /** Read too (its senders have no {@code user}), so a member of this version understands older members during a rolling upgrade. */
+    private static final byte PREVIOUS_FORMAT = 2;
 
     private EventCodec() {
     }
@@ -132,16 +134,17 @@ final class EventCodec {
     }
 
     static List<HubEvent> decode(byte[] body) {
-        if (body.length == 0 || body[0] != FORMAT) {
+        if (body.length == 0 || body[0] != FORMAT && body[0] != PREVIOUS_FORMAT) {
             throw new IllegalArgumentException("unknown event batch format");
         }
+        boolean withUser = body[0] == FORMAT;
         HubEvent.Kind[] kinds = HubEvent.Kind.values();
         List<HubEvent> events = new ArrayList<>();
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body, 1, body.length - 1))) {
             while (in.available() > 0) {
                 HubEvent.Kind kind = kinds[in.readByte()];
                 String channel = in.readUTF();
-                Member from = member(in.readUTF(), in.readUTF(), in.readUTF());
+                Member from = member(in.readUTF(), in.readUTF(), withUser ? in.readUTF() : "");
                 long ts = in.readLong();
                 long epoch = in.readLong();
                 long seq = in.readLong();

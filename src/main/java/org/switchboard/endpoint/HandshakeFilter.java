@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.switchboard.admin.HubMetrics;
 import org.switchboard.connection.ConnectionCap;
 import org.switchboard.protocol.ProtocolVersion;
+import org.switchboard.protocol.QueryParameters;
 import org.switchboard.security.Admission;
 import org.switchboard.security.HandshakeAuthenticator;
 import org.switchboard.security.HubPrincipal;
@@ -56,6 +57,11 @@ public class HandshakeFilter extends HttpFilter {
             response.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
             reply(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "this member holds its maximum of " + cap.cap()
                     + " connections; retry later or connect to another member");
+            return;
+        }
+        if (!QueryParameters.isWellFormed(request.getQueryString())) {
+            metrics.refusedHandshake("query");
+            refuse(response, "the query string is not valid percent-encoding (a '%' must start two hex digits)");
             return;
         }
         List<String> offered = Collections.list(request.getHeaders("Sec-WebSocket-Protocol")).stream()

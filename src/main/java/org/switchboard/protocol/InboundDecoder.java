@@ -27,6 +27,8 @@ public class InboundDecoder implements Decoder.Text<Inbound> {
      * which on Payara is a class-path scan (docs/benchmarks-history.md, run 1).
      */
     private static final JsonProvider JSON = JsonProvider.provider();
+    /** Deepest nesting the JSON parser reads (Parsson's default limit); deeper frames are {@code malformed_json}. */
+    public static final int MAX_DEPTH = 1000;
     /** Longest idempotency key a publication may carry. */
     public static final int MAX_KEY_LENGTH = 128;
     private static final java.util.Set<String> POSITION_FIELDS = java.util.Set.of("since", "after", "before");
@@ -102,6 +104,10 @@ public class InboundDecoder implements Decoder.Text<Inbound> {
             return new Inbound.Rejected(null, ErrorCode.MALFORMED_JSON, "frame is not valid JSON");
         } catch (JsonException e) {
             return new Inbound.Rejected(null, ErrorCode.MALFORMED_JSON, "frame is not valid JSON");
+        } catch (RuntimeException e) {
+            // Parsson refuses input nested deeper than its limit (1,000) with a plain RuntimeException
+            return new Inbound.Rejected(id, ErrorCode.MALFORMED_JSON, "frame could not be read: JSON nested deeper than "
+                    + MAX_DEPTH + " levels, or not JSON");
         }
         Inbound interpreted = interpret(id, typeName, channel, data);
         if (!(interpreted instanceof Inbound.Request request)) {

@@ -33,6 +33,25 @@ public final class QueryParameters {
         return parameters;
     }
 
+    /**
+     * Whether every {@code %} of a raw query string starts a two-hex-digit escape. Tyrus decodes
+     * the query strictly after the upgrade and, on a malformed one, opens a socket that never gets
+     * its {@code welcome} (logging a stack trace per attempt); the handshake filter refuses such a
+     * query with HTTP 400 instead.
+     */
+    public static boolean isWellFormed(String rawQuery) {
+        if (rawQuery == null) {
+            return true;
+        }
+        for (int i = rawQuery.indexOf('%'); i >= 0; i = rawQuery.indexOf('%', i + 1)) {
+            if (i + 2 >= rawQuery.length() || Character.digit(rawQuery.charAt(i + 1), 16) < 0
+                    || Character.digit(rawQuery.charAt(i + 2), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static String decode(String s) {
         try {
             return URLDecoder.decode(s, StandardCharsets.UTF_8);

@@ -17,7 +17,7 @@ public final class DisplayNames {
         if (name == null) {
             return null;
         }
-        String trimmed = name.strip();
+        String trimmed = trim(name);
         int count = trimmed.codePointCount(0, trimmed.length());
         if (count == 0 || count > MAX_CODE_POINTS || trimmed.codePoints().anyMatch(Character::isISOControl)) {
             return null;
@@ -41,8 +41,28 @@ public final class DisplayNames {
             return null;
         }
         StringBuilder out = new StringBuilder();
-        raw.strip().codePoints().filter(c -> !Character.isISOControl(c)).limit(MAX_CODE_POINTS).forEach(out::appendCodePoint);
+        trim(raw).codePoints().filter(c -> !Character.isISOControl(c)).limit(MAX_CODE_POINTS).forEach(out::appendCodePoint);
         return out.isEmpty() ? null : out.toString();
+    }
+
+    /**
+     * Trims Unicode white space, including the no-break and ideographic spaces {@link String#strip}
+     * keeps, but not control characters (tab, line feed), which make a name invalid wherever they are.
+     */
+    static String trim(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && blank(s.codePointAt(from))) {
+            from += Character.charCount(s.codePointAt(from));
+        }
+        while (to > from && blank(s.codePointBefore(to))) {
+            to -= Character.charCount(s.codePointBefore(to));
+        }
+        return s.substring(from, to);
+    }
+
+    private static boolean blank(int c) {
+        return !Character.isISOControl(c) && (Character.isWhitespace(c) || Character.isSpaceChar(c));
     }
 
     public static String rule() {

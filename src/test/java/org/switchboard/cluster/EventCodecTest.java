@@ -22,7 +22,7 @@ class EventCodecTest {
         List<HubEvent> events = List.of(
                 new HubEvent(HubEvent.Kind.MESSAGE, "room:1", ALICE, 1_700_000_000_123L, "{\"n\":1}", 42L, 7L, "m1:99", "key-1"),
                 new HubEvent(HubEvent.Kind.JOIN, "room:1", ALICE, 5L, null, 0, 0, null, null),
-                new HubEvent(HubEvent.Kind.LEAVE, "room:2", new Member("c-2", "bob"), 6L, null, 0, 0, "x", null),
+                new HubEvent(HubEvent.Kind.LEAVE, "room:2", new Member("c-2", "bob", "bob@corp"), 6L, null, 0, 0, "x", null),
                 new HubEvent(HubEvent.Kind.MESSAGE, "big", ALICE, 7L, large, 1L, 2L, null, null),
                 new HubEvent(HubEvent.Kind.DUPLICATE, "room:1", ALICE, 8L, null, 42L, 3L, "m1:98", "key-0"),
                 new HubEvent(HubEvent.Kind.REJECTED, "room:1", ALICE, 9L, "history store unavailable", 0, 0, "m1:97", null));
@@ -31,6 +31,27 @@ class EventCodecTest {
 
         assertEquals(6, batch.size());
         assertEquals(events, EventCodec.decode(batch.toBytes()));
+    }
+
+    @Test
+    void aBatchOfThePreviousFormatFromAnOlderMemberStillDecodesWithoutUser() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        out.writeByte(2);
+        out.writeByte(HubEvent.Kind.MESSAGE.ordinal());
+        out.writeUTF("room:1");
+        out.writeUTF("c-1");
+        out.writeUTF("Alice");
+        out.writeLong(11L);
+        out.writeLong(42L);
+        out.writeLong(7L);
+        out.writeInt(-1);
+        out.writeInt(-1);
+        byte[] data = "{\"n\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(data.length);
+        out.write(data);
+        assertEquals(List.of(new HubEvent(HubEvent.Kind.MESSAGE, "room:1", new Member("c-1", "Alice"), 11L, "{\"n\":1}", 42L, 7L, null, null)),
+                EventCodec.decode(bytes.toByteArray()));
     }
 
     @Test

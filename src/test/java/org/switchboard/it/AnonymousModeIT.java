@@ -34,6 +34,15 @@ class AnonymousModeIT extends DeployedHub {
     }
 
     @Test
+    void anUndecodableQueryIsRefusedWith400BeforeTheUpgradeWithoutAStackTrace() throws Exception {
+        Map<String, String> origin = Map.of("Origin", ownOrigin(base));
+        for (String query : new String[]{"name=%ZZ", "name=a%", "x=%ZZ&name=ok"}) {
+            assertThat(org.switchboard.it.support.Handshakes.rawStatusLine(base, query, origin)).as(query).startsWith("HTTP/1.1 400");
+        }
+        assertThat(ServerLog.sinceDeployment()).doesNotContain("Illegal hex characters");
+    }
+
+    @Test
     void anInvalidNameIsRefusedBeforeTheUpgrade() {
         Map<String, String> origin = Map.of("Origin", ownOrigin(base));
         assertThat(refused(HubClient.endpoint(base, "x".repeat(65)), origin).statusCode()).isEqualTo(400);

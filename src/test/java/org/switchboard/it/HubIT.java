@@ -128,6 +128,10 @@ class HubIT extends DeployedHub {
 
             assertThat(errorCode(bad.call("teleport", channel, null))).isEqualTo("unknown_type");
 
+            String deep = "[".repeat(1000) + "]".repeat(1000);
+            bad.sendText("{\"type\":\"publish\",\"id\":\"deep\",\"channel\":\"" + channel + "\",\"data\":" + deep + "}");
+            assertThat(errorCode(bad.reply("deep"))).as("JSON nested past the parser's limit").isEqualTo("malformed_json");
+
             bad.sendText("{\"type\":\"publish\",\"id\":\"nodata\",\"channel\":\"" + channel + "\"}");
             assertThat(errorCode(bad.reply("nodata"))).isEqualTo("missing_field");
             bad.sendText("{\"type\":\"subscribe\",\"id\":\"nochannel\"}");

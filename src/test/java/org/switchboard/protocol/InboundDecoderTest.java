@@ -11,6 +11,22 @@ class InboundDecoderTest {
     private final InboundDecoder decoder = new InboundDecoder();
 
     @Test
+    void jsonNestedBeyondTheParsersLimitIsMalformedAndKeepsTheIdReadBeforeIt() {
+        for (int depth : new int[]{999, 1000, 100_000}) {
+            String nested = "[".repeat(depth) + "]".repeat(depth);
+            Inbound inData = decoder.decode("{\"type\":\"publish\",\"id\":\"d1\",\"channel\":\"c\",\"data\":" + nested + "}");
+            assertThat(inData).as("depth %d", depth).isInstanceOf(Inbound.Rejected.class);
+            assertThat(((Inbound.Rejected) inData).code()).isEqualTo(ErrorCode.MALFORMED_JSON);
+            assertThat(((Inbound.Rejected) inData).id()).isEqualTo("d1");
+            Inbound inIgnoredField = decoder.decode("{\"id\":\"d2\",\"x\":" + nested + ",\"type\":\"ping\"}");
+            assertThat(((Inbound.Rejected) inIgnoredField).id()).isEqualTo("d2");
+        }
+        String fine = "[".repeat(998) + "]".repeat(998);
+        assertThat(decoder.decode("{\"type\":\"publish\",\"id\":\"d3\",\"channel\":\"c\",\"data\":" + fine + "}"))
+                .isInstanceOf(Inbound.Request.class);
+    }
+
+    @Test
     void decodesPublishWithAllFields() {
         Inbound inbound = decoder.decode("{\"type\":\"publish\",\"id\":\"7\",\"channel\":\"lobby\",\"data\":{\"text\":\"hi\"}}");
         assertThat(inbound).isInstanceOf(Inbound.Request.class);

@@ -57,5 +57,8 @@ class AdmissionTest {
         assertThat(DisplayNames.valid("x".repeat(65))).isNull();
         assertThat(DisplayNames.valid("a\u0007b")).isNull();
         assertThat(DisplayNames.valid("   ")).isNull();
+        assertThat(DisplayNames.valid("\u00a0Zoë\u3000")).as("no-break and ideographic spaces trimmed").isEqualTo("Zoë");
+        assertThat(DisplayNames.valid("Zoë\u0007")).as("a trailing control character is refused, not trimmed").isNull();
+        assertThat(DisplayNames.valid("Zoë\t")).isNull();
     }
 }

@@ -27,6 +27,25 @@ public final class Handshakes {
         }
     }
 
+    /**
+     * The status line the hub answers a handshake whose raw query is {@code rawQuery} (sent as is,
+     * which {@link URI} would refuse when it is malformed), with the given extra headers.
+     */
+    public static String rawStatusLine(URL base, String rawQuery, Map<String, String> headers) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            StringBuilder request = new StringBuilder("GET " + base.getPath() + "ws?" + rawQuery + " HTTP/1.1\r\n")
+                    .append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n")
+                    .append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")
+                    .append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: switchboard.v1\r\n");
+            headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
+            socket.getOutputStream().write(request.append("\r\n").toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            return in.readLine();
+        }
+    }
+
     /** The hub's own origin, as a browser on its pages sends it: {@code http://127.0.0.1:29080}. */
     public static String ownOrigin(URL base) {
         return base.getProtocol() + "://" + base.getHost() + (base.getPort() < 0 ? "" : ":" + base.getPort());
