@@ -1,10 +1,8 @@
 package org.switchboard.hub;
 
 import jakarta.inject.Inject;
-import org.switchboard.security.ChannelAction;
 import org.switchboard.security.ChannelAuthorizer;
 import org.switchboard.security.HandshakeAuthenticator;
-import org.switchboard.security.Identity;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
@@ -83,7 +81,7 @@ public class HubLifecycle implements ServletContextListener {
         //    (token keys, channel rules) read now, so a bad key or rule fails the deployment, not the first client
         cap.cap();
         authenticator.report();
-        authorizer.decide(Identity.anonymous("start-up check"), ChannelAction.SUBSCRIBE, "start");
+        authorizer.report();
         // 4. the history store (schema migrated now), its readers and pruning (by the member that numbers)
         history.start(executors.scheduler(), executors.named("switchboard-history"), lease::isHeld);
         ledger.lateCheck(pending -> history.resolveLate(ledger, pending));

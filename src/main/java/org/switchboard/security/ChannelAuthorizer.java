@@ -30,6 +30,10 @@ public class ChannelAuthorizer {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("switchboard.security.rules: " + e.getMessage(), e);
         }
+    }
+
+    /** Logs the rules in force; called at start, which also reads them, so a bad rule fails the deployment. */
+    public void report() {
         LOG.info(() -> "Channel rules (first match decides, no match = denied): " + rules);
     }
 

@@ -76,6 +76,7 @@ public class HandshakeAuthenticator {
             return tooMany(rate);
         }
         Credential credential = credential(request);
+        SignedInUser session = credential == null ? signedIn(request) : null;
         String origin = request.getHeader("Origin");
         if (origin != null) {
             if (!origins.allows(origin, request.getScheme(), request.getHeader("Host"))) {
@@ -83,7 +84,7 @@ public class HandshakeAuthenticator {
                         0, null, "origin");
             }
         } else if (credential != null ? credential.from() == Credential.From.COOKIE
-                : signedIn(request) != null || settings.anonymous()) {
+                : session != null || settings.anonymous()) {
             return new Admission.Refused(403, "a client that sends no Origin header must present a bearer token "
                     + "(Authorization: Bearer ...)", 0, null, "origin");
         }
@@ -94,9 +95,8 @@ public class HandshakeAuthenticator {
             } catch (TokenVerifier.InvalidToken e) {
                 return new Admission.Refused(401, e.getMessage(), 0, CHALLENGE + ", error=\"invalid_token\"", "token");
             }
-        } else if (signedIn(request) != null) {
-            SignedInUser user = signedIn(request);
-            identity = new Identity(user.subject(), DisplayNames.fromClaims(user.subject()), user.roles(), Map.of(), null,
+        } else if (session != null) {
+            identity = new Identity(session.subject(), DisplayNames.fromClaims(session.subject()), session.roles(), Map.of(), null,
                     Identity.Source.CONTAINER);
         } else if (settings.anonymous()) {
             List<String> names = QueryParameters.parse(request.getQueryString()).get("name");

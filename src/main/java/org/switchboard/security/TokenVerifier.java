@@ -2,10 +2,16 @@ package org.switchboard.security;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyType;
+import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
@@ -23,6 +29,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.Key;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
@@ -79,20 +86,20 @@ public final class TokenVerifier {
      * {@code kid} or none. Nimbus' own selector matches {@code kid} strictly, so a PEM key (which has no
      * id) would never verify a token that names its key, as most issuers' tokens do.
      */
-    private static List<java.security.Key> select(JWKSource<SecurityContext> keys, Set<JWSAlgorithm> allowed,
-                                                  com.nimbusds.jose.JWSHeader header) throws com.nimbusds.jose.KeySourceException {
+    private static List<Key> select(JWKSource<SecurityContext> keys, Set<JWSAlgorithm> allowed,
+                                                  JWSHeader header) throws KeySourceException {
         JWSAlgorithm alg = header.getAlgorithm();
         if (!allowed.contains(alg)) {
             return List.of();
         }
-        com.nimbusds.jose.jwk.JWKMatcher matcher = new com.nimbusds.jose.jwk.JWKMatcher.Builder()
-                .keyType(com.nimbusds.jose.jwk.KeyType.forAlgorithm(alg))
-                .keyUses(com.nimbusds.jose.jwk.KeyUse.SIGNATURE, null)
+        JWKMatcher matcher = new JWKMatcher.Builder()
+                .keyType(KeyType.forAlgorithm(alg))
+                .keyUses(KeyUse.SIGNATURE, null)
                 .algorithms(alg, null)
                 .build();
         String kid = header.getKeyID();
-        List<java.security.Key> selected = new ArrayList<>();
-        for (JWK jwk : keys.get(new com.nimbusds.jose.jwk.JWKSelector(matcher), null)) {
+        List<Key> selected = new ArrayList<>();
+        for (JWK jwk : keys.get(new JWKSelector(matcher), null)) {
             if (kid != null && jwk.getKeyID() != null && !kid.equals(jwk.getKeyID())) {
                 continue;
             }

@@ -11,7 +11,6 @@ import java.text.ParseException;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
@@ -21,8 +20,6 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class Tokens {
-
-    private static final Logger LOG = Logger.getLogger(Tokens.class.getName());
 
     @Inject
     SecuritySettings settings;
@@ -84,9 +81,5 @@ public class Tokens {
                 : "tokens verified with " + settings.publicKeyLocation().orElse("mp.jwt.verify.publickey")
                 + settings.issuer().map(i -> ", issuer " + i).orElse("") + settings.audiences().map(a -> ", audiences " + a).orElse("");
         return keys + (demo != null ? "; DEMO token issuer enabled (demo only)" : "");
-    }
-
-    void logStart() {
-        LOG.info(this::describe);
     }
 }

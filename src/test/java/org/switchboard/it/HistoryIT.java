@@ -120,14 +120,16 @@ class HistoryIT extends DeployedHub {
             }
             // offline for 30 s while the publisher goes on, ten messages a second
             List<Long> published = new ArrayList<>();
-            long until = System.nanoTime() + 30_000_000_000L;
+            java.util.concurrent.CountDownLatch offlineOver = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            timer.schedule(offlineOver::countDown, 30, java.util.concurrent.TimeUnit.SECONDS);
             int n = 1;
-            while (System.nanoTime() < until) {
+            do {
                 JsonObject ack = publisher.call(publish(channel, n++));
                 assertThat(isOk(ack)).isTrue();
                 published.add(seq(ack));
-                Thread.sleep(100); // pacing the publisher, not synchronisation
-            }
+            } while (!offlineOver.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)); // paced, until the 30 s are over
+            timer.shutdown();
             try (HubClient back = HubClient.connect(base, "sub-again")) {
                 JsonObject reply = back.call(subscribe(channel, epoch, lastSeen));
                 assertThat(reply.getJsonObject("data").getBoolean("recovered")).isTrue();

@@ -336,7 +336,8 @@ class HistoryClusterIT {
         final Map<Integer, long[]> acked = new ConcurrentHashMap<>();
         private final AtomicInteger count = new AtomicInteger();
         private final Thread thread;
-        private volatile boolean running = true;
+        /** Counted down by {@link #stop()}; the publisher paces itself by waiting on it, so a stop wakes it at once. */
+        private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
         private volatile Throwable failure;
 
         KeyedPublisher(String name, String channel, List<URL> members) {
@@ -361,10 +362,15 @@ class HistoryClusterIT {
         }
 
         void stop() throws InterruptedException {
-            running = false;
+            stopped.countDown();
             thread.join(60_000);
             assertThat(thread.isAlive()).isFalse();
             assertThat(failure).isNull();
+        }
+
+        /** Waits {@code millis} unless the publisher is stopped first. */
+        private void pause(long millis) throws InterruptedException {
+            stopped.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
 
         @Override
@@ -374,7 +380,7 @@ class HistoryClusterIT {
             int n = 1;
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             try {
-                while (running && System.nanoTime() < deadline) {
+                while (stopped.getCount() > 0 && System.nanoTime() < deadline) {
                     try {
                         if (client == null || client.isClosed()) {
                             client = HubClient.connect(members.get(member % members.size()), name);
@@ -386,9 +392,9 @@ class HistoryClusterIT {
                             acked.put(n, new long[]{epoch(reply), seq(reply)});
                             count.incrementAndGet();
                             n++;
-                            Thread.sleep(20); // pacing: about 40 publications a second
+                            pause(20); // pacing: about 40 publications a second
                         } else {
-                            Thread.sleep(200); // unavailable: retry the same key
+                            pause(200); // unavailable: retry the same key
                         }
                     } catch (RuntimeException e) {
                         // the member went away (connect refused, connection closed): the next one
@@ -397,7 +403,7 @@ class HistoryClusterIT {
                         }
                         client = null;
                         member++;
-                        Thread.sleep(200);
+                        pause(200);
                     }
                 }
             } catch (InterruptedException e) {

@@ -43,6 +43,18 @@ public final class RawWebSocket implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
+    /** A v1 upgrade request for {@code pathAndQuery} (sent as is) with the given extra headers. */
+    static String handshake(String host, int port, String pathAndQuery, String key, java.util.Map<String, String> headers) {
+        StringBuilder request = new StringBuilder("GET " + pathAndQuery + " HTTP/1.1\r\n")
+                .append("Host: ").append(host).append(':').append(port).append("\r\n")
+                .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
+                .append("Sec-WebSocket-Key: ").append(key).append("\r\n")
+                .append("Sec-WebSocket-Version: 13\r\n")
+                .append("Sec-WebSocket-Protocol: switchboard.v1\r\n");
+        headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        return request.append("\r\n").toString();
+    }
+
     /**
      * Connects and completes the v1 handshake as a back-end client with a {@link TestTokens} token;
      * {@code receiveBuffer} small makes stalls bite early.
@@ -54,13 +66,8 @@ public final class RawWebSocket implements AutoCloseable {
         socket.setSoTimeout(30_000);
         String key = Base64.getEncoder().encodeToString(randomBytes(16));
         String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        String request = "GET " + path + " HTTP/1.1\r\n"
-                + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
-                + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + key + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n"
-                + "Sec-WebSocket-Protocol: switchboard.v1\r\n"
-                + "Authorization: Bearer " + TestTokens.token("raw-" + key.substring(0, 8).replace('/', '_').replace('+', '-')) + "\r\n\r\n";
+        String request = handshake(uri.getHost(), uri.getPort(), path, key, java.util.Map.of("Authorization",
+                "Bearer " + TestTokens.token("raw-" + key.substring(0, 8).replace('/', '_').replace('+', '-'))));
         socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
         String head = readHead(socket.getInputStream());
         if (!head.startsWith("HTTP/1.1 101")) {
