@@ -15,6 +15,7 @@
 #                 pass its config, e.g. TARGET=switchboard-dg JVM_TARGET=sb-config)
 #   CONFIG        configuration for the fault tolerance settings, the TCP transport and the HTTP listener (default: server-config)
 #   RESTART       if "true", restart the domain at the end (restart-domain) so the changes take effect
+#   HANDSHAKE_TIMEOUT_S  seconds a client may take to send its whole upgrade request (default: 10)
 #   TYRUS_FIX     how to keep Tyrus' idle-timeout scheduling off the expensive path (default: context)
 #                   context : keep concurrent/__defaultManagedScheduledExecutorService enabled but switch
 #                             off its context propagation (context-info-enabled=false)
@@ -181,6 +182,15 @@ asa set "configs.config.${CONFIG}.network-config.transports.transport.tcp.socket
 # 6% of all allocation during the rooms benchmark (JFR). Switching it off changes nothing else.
 log "Grizzly WebSocket add-on of http-listener-1 in $CONFIG: off"
 asa set "configs.config.${CONFIG}.network-config.protocols.protocol.http-listener-1.http.websockets-support-enabled=false" >/dev/null
+
+# --- Handshake timeout -------------------------------------------------------------------
+# A client that opens a socket and sends no request, or only part of one, holds a connection
+# until Grizzly's idle filter closes it after the HTTP listener's timeout-seconds (Payara ships 30;
+# it is also the keep-alive timeout between plain HTTP requests). Upgraded WebSocket connections
+# are not subject to it (measured: an idle WebSocket outlives it). HANDSHAKE_TIMEOUT_S, default 10.
+log "handshake (and HTTP keep-alive) timeout of http-listener-1 and -2 in $CONFIG: ${HANDSHAKE_TIMEOUT_S:-10} s"
+asa set "configs.config.${CONFIG}.network-config.protocols.protocol.http-listener-1.http.timeout-seconds=${HANDSHAKE_TIMEOUT_S:-10}" \
+  "configs.config.${CONFIG}.network-config.protocols.protocol.http-listener-2.http.timeout-seconds=${HANDSHAKE_TIMEOUT_S:-10}" >/dev/null
 
 # --- No version in response headers -------------------------------------------------------------
 # Payara names itself, its version, the servlet/JSP versions and the JDK in every response

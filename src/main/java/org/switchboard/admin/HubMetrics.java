@@ -39,6 +39,8 @@ public class HubMetrics {
     private Counter notRecovered = new LocalCounter();
     private Counter forbidden = new LocalCounter();
     private final java.util.concurrent.ConcurrentHashMap<String, Counter> refusedHandshakes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> refusedFrames = new java.util.concurrent.ConcurrentHashMap<>();
+    private Counter inputTimeouts = new LocalCounter();
 
     @PostConstruct
     void register() {
@@ -52,8 +54,20 @@ public class HubMetrics {
         resumed = registry.counter("switchboard_history_resumed");
         notRecovered = registry.counter("switchboard_history_not_recovered");
         forbidden = registry.counter("switchboard_forbidden");
+        inputTimeouts = registry.counter("switchboard_input_timeouts");
         registry.gauge("switchboard_connections", connections, ConnectionRegistry::count);
         registry.gauge("switchboard_channels", subscriptions, SubscriptionIndex::channelCount);
+    }
+
+    /** A connection closed for a frame that broke RFC 6455 (1002) or the size limit (1009), by close code. */
+    public void refusedFrame(int closeCode) {
+        refusedFrames.computeIfAbsent(Integer.toString(closeCode), c -> registry == null ? new LocalCounter()
+                : registry.counter("switchboard_frames_refused", new Tag("code", c))).inc();
+    }
+
+    /** A connection closed because its client stopped sending in the middle of a frame (4004). */
+    public void inputTimeout() {
+        inputTimeouts.inc();
     }
 
     /** A request a channel rule denied. */

@@ -25,6 +25,10 @@ public class HubSettings {
     int maxMessageBytes;
 
     @Inject
+    @ConfigProperty(name = "switchboard.limits.frame-timeout-ms", defaultValue = "20000")
+    long frameTimeoutMs;
+
+    @Inject
     @ConfigProperty(name = "switchboard.limits.max-subscriptions", defaultValue = "100")
     int maxSubscriptions;
 
@@ -135,6 +139,11 @@ public class HubSettings {
 
     public int channelMaxLength() {
         return channelMaxLength;
+    }
+
+    /** How long a client may leave a frame or fragmented message unfinished; 0 or less: no limit. */
+    public long frameTimeoutMs() {
+        return frameTimeoutMs;
     }
 
     public int sendQueue() {

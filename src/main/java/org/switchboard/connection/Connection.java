@@ -1,6 +1,7 @@
 package org.switchboard.connection;
 
 import jakarta.websocket.CloseReason;
+import org.switchboard.protocol.InboundFrames;
 import org.switchboard.protocol.Member;
 import org.switchboard.protocol.OutboundCodec;
 import org.switchboard.protocol.TextFrames;
@@ -41,6 +42,8 @@ public final class Connection {
     private volatile int closing;
     private final Consumer<Connection> onOverflow;
     private volatile long lastHeardNanos = System.nanoTime();
+    /** The check of this connection's inbound frames; null when the container's input cannot be inspected. */
+    private volatile InboundFrames inbound;
     /** Subscriptions reading their missed messages from history (null when none, the usual case). */
     private volatile Map<String, CatchUp> catchingUp;
 
@@ -240,6 +243,17 @@ public final class Connection {
         }
     }
 
+    /** Watches this connection's input for frames that stop half-way ({@link #inputIncompleteSinceNanos}). */
+    public void inbound(InboundFrames frames) {
+        this.inbound = frames;
+    }
+
+    /** Since when the client has left a frame or fragmented message unfinished; 0 when it has not, or nobody can tell. */
+    public long inputIncompleteSinceNanos() {
+        InboundFrames frames = inbound;
+        return frames == null ? 0 : frames.incompleteSinceNanos();
+    }
+
     public boolean isClosing() {
         return closing != 0;
     }
@@ -266,14 +280,16 @@ public final class Connection {
         if (!CLOSING.compareAndSet(this, 0, 1)) {
             return false;
         }
-        AtomicBoolean done = new AtomicBoolean();
-        Runnable close = () -> {
-            if (done.compareAndSet(false, true)) {
-                sink.close(reason);
+        AtomicBoolean started = new AtomicBoolean();
+        queue.drainThen(() -> {
+            if (started.compareAndSet(false, true)) {
+                sink.closeInOrder(reason);
             }
-        };
-        queue.drainThen(close);
-        timer.schedule(close, graceMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        });
+        timer.schedule(() -> {
+            started.set(true);
+            sink.close(reason);
+        }, graceMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         return true;
     }
 

@@ -28,6 +28,17 @@ public interface FrameSink {
     /** Starts closing the connection with the given reason. */
     void close(CloseReason reason);
 
+    /**
+     * Closes after the frames already handed to the socket: the close frame is written behind them
+     * before the connection is closed. Tyrus closes the socket as soon as it has queued its own
+     * close frame, and drops what it still queues, so a client that is slow but reading would see
+     * the connection end without a close code. Where the close frame cannot be written ahead this
+     * is {@link #close}.
+     */
+    default void closeInOrder(CloseReason reason) {
+        close(reason);
+    }
+
     /** Closes on the calling thread; used at shutdown when the hub's executors are stopping. */
     void closeNow(CloseReason reason);
 }

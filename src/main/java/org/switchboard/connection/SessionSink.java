@@ -4,6 +4,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import org.switchboard.container.FrameWrite;
 import org.switchboard.container.FrameWriters;
+import org.switchboard.protocol.ControlFrames;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -56,6 +57,19 @@ public final class SessionSink implements FrameSink {
             closer.execute(() -> closeNow(reason));
         } catch (RuntimeException rejected) {
             closeNow(reason);
+        }
+    }
+
+    @Override
+    public void closeInOrder(CloseReason reason) {
+        if (!writer.writesAnyFrame()) {
+            close(reason);
+            return;
+        }
+        try {
+            writer.write(ControlFrames.close(reason.getCloseCode().getCode(), reason.getReasonPhrase()), error -> close(reason));
+        } catch (RuntimeException e) {
+            close(reason);
         }
     }
 

@@ -27,12 +27,13 @@ public class ContainerAdaptations {
     public static final String HANDSHAKE_RELEASE = "tyrus-handshake-release";
     public static final String REQUEST_TRIM = "grizzly-request-trim";
     public static final String WRITER_THREADS = "grizzly-writer-threads";
+    public static final String INBOUND_INSPECTION = "tyrus-inbound-inspection";
     public static final String DIRECT_BEANS = DirectBeans.NAME;
     public static final String SHARED_ENDPOINT = SharedEndpointConfigurator.NAME;
 
     /** Every adaptation, in the order of the report. */
     public static final List<String> NAMES = List.of(IDLE_TIMEOUT, FRAME_WRITER, REQUEST_TRIM, HANDSHAKE_RELEASE,
-            WRITER_THREADS, DIRECT_BEANS, SHARED_ENDPOINT);
+            WRITER_THREADS, INBOUND_INSPECTION, DIRECT_BEANS, SHARED_ENDPOINT);
 
     private static final Logger LOG = Logger.getLogger(ContainerAdaptations.class.getName());
 
@@ -40,6 +41,7 @@ public class ContainerAdaptations {
     private FrameWriters frameWriters = FrameWriters.SESSION_API;
     private HandshakeRelease handshakeRelease = HandshakeRelease.NONE;
     private WriterThreads writerThreads = WriterThreads.PLAIN;
+    private InboundInspection inboundInspection = InboundInspection.NONE;
     private TimeoutScheduler idleTasks;
     private volatile List<AdaptationStatus> statuses = List.of();
 
@@ -98,6 +100,12 @@ public class ContainerAdaptations {
             writerThreads = grizzlyThreads;
         }
 
+        TyrusInboundInspection inspection = adapt(report, setting, INBOUND_INSPECTION, () -> new TyrusInboundInspection(
+                TyrusInboundInspection.Handles.resolve(loader), TyrusFrameWriter.Handles.resolve(loader)));
+        if (inspection != null) {
+            inboundInspection = inspection;
+        }
+
         report.add(DirectBeans.status());
         report.add(SharedEndpointConfigurator.status());
         statuses = List.copyOf(report);
@@ -144,6 +152,10 @@ public class ContainerAdaptations {
 
     public WriterThreads writerThreads() {
         return writerThreads;
+    }
+
+    public InboundInspection inboundInspection() {
+        return inboundInspection;
     }
 
     /** Stops the idle-task scheduler; called by the lifecycle last. */

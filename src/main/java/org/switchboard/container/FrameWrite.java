@@ -14,4 +14,9 @@ public interface FrameWrite {
     }
 
     void write(byte[] frame, Done done);
+
+    /** Whether {@link #write} takes any server frame (a close frame too), not only text frames. */
+    default boolean writesAnyFrame() {
+        return false;
+    }
 }

@@ -72,6 +72,11 @@ public final class TyrusFrameWriter implements FrameWriters {
         }
 
         @Override
+        public boolean writesAnyFrame() {
+            return true;
+        }
+
+        @Override
         public void write(byte[] frame, Done done) {
             if (!session.isOpen()) {
                 done.written(new ClosedChannelException());

@@ -63,7 +63,12 @@ public class HubEndpoint {
     @OnMessage
     public void text(Session session, Inbound inbound) {
         Connection connection = lifecycle.connectionOf(session);
-        if (connection != null) {
+        if (connection == null) {
+            return;
+        }
+        if (inbound instanceof Inbound.TooLarge) {
+            lifecycle.tooBig(connection);
+        } else {
             requests.handle(connection, inbound);
         }
     }

@@ -15,6 +15,7 @@ import org.switchboard.connection.SessionSink;
 import org.switchboard.container.ContainerAdaptations;
 import org.switchboard.container.DirectBeans;
 import org.switchboard.protocol.CloseCodes;
+import org.switchboard.protocol.InboundFrames;
 import org.switchboard.protocol.OutboundCodec;
 import org.switchboard.protocol.ProtocolVersion;
 import org.switchboard.protocol.Welcome;
@@ -74,6 +75,10 @@ public class ConnectionLifecycle {
         String protocol = session.getNegotiatedSubprotocol();
         Connection connection = connect(id, identity, new SessionSink(session, executors.scheduler(), adaptations.frameWriters()));
         connection.address(principal.address());
+        InboundFrames frames = new InboundFrames(settings.maxMessageBytes());
+        if (adaptations.inboundInspection().install(session, frames, violation -> refusedFrame(connection, violation))) {
+            connection.inbound(frames);
+        }
         authenticator.opened(principal);
         registry.add(session, connection);
         welcome(connection, protocol == null || protocol.isEmpty() ? ProtocolVersion.V1 : protocol);
@@ -113,6 +118,20 @@ public class ConnectionLifecycle {
             authenticator.closed(connection.address(), connection.identity().subject());
         }
         channels.unsubscribeAll(connection);
+    }
+
+    private void refusedFrame(Connection connection, InboundFrames.Violation violation) {
+        if (connection.close(CloseCodes.refusedFrame(violation))) {
+            metrics.refusedFrame(violation.closeCode());
+            LOG.fine(() -> "closed " + connection + ": " + violation.reason());
+        }
+    }
+
+    /** A text message over the limit that reached the decoder (the container's input is not inspected). */
+    public void tooBig(Connection connection) {
+        if (connection.close(CloseCodes.tooBig(settings.maxMessageBytes()))) {
+            metrics.refusedFrame(CloseCodes.tooBig(0).getCloseCode().getCode());
+        }
     }
 
     private void slowConsumer(Connection connection) {

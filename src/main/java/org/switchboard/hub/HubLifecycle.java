@@ -58,6 +58,8 @@ public class HubLifecycle implements ServletContextListener {
     @Inject
     Heartbeat heartbeat;
     @Inject
+    StalledInput stalledInput;
+    @Inject
     ConnectionRegistry registry;
     @Inject
     HistoryService history;
@@ -96,6 +98,7 @@ public class HubLifecycle implements ServletContextListener {
         janitor.start();
         // 8. heartbeat
         heartbeat.start();
+        stalledInput.start();
         LOG.info("Switchboard started");
     }
 
@@ -107,6 +110,7 @@ public class HubLifecycle implements ServletContextListener {
         // 1. every client is told 1001; their closes announce their leave events
         registry.goingAway();
         heartbeat.stop();
+        stalledInput.stop();
         janitor.stop();
         try {
             // 2. let those leave events (and publications in flight) come back before the bus goes

@@ -13,6 +13,8 @@ public final class CloseCodes {
     public static final int HEARTBEAT_TIMEOUT = 4002;
     /** The connection's token expired and was not refreshed in time. */
     public static final int TOKEN_EXPIRED = 4003;
+    /** The client stopped sending in the middle of a frame or a fragmented message. */
+    public static final int INPUT_TIMEOUT = 4004;
 
     private CloseCodes() {
     }
@@ -27,6 +29,20 @@ public final class CloseCodes {
 
     public static CloseReason tokenExpired() {
         return reason(TOKEN_EXPIRED, "token expired");
+    }
+
+    public static CloseReason inputTimeout(long timeoutMs) {
+        return reason(INPUT_TIMEOUT, "input timeout: frame incomplete after " + timeoutMs + " ms");
+    }
+
+    /** The answer to a frame {@link InboundFrames} refused: 1002 or 1009 with its reason. */
+    public static CloseReason refusedFrame(InboundFrames.Violation violation) {
+        return reason(violation.closeCode(), violation.reason());
+    }
+
+    /** A message over the configured size, found after decoding (when frames are not inspected). */
+    public static CloseReason tooBig(int maxMessageBytes) {
+        return new CloseReason(CloseReason.CloseCodes.TOO_BIG, "message larger than " + maxMessageBytes + " bytes");
     }
 
     public static CloseReason goingAway() {

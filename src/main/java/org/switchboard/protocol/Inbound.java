@@ -11,4 +11,8 @@ public sealed interface Inbound {
 
     record Rejected(String id, ErrorCode code, String message) implements Inbound {
     }
+
+    /** A text message over the size limit: answered with close 1009, not a reply. */
+    record TooLarge() implements Inbound {
+    }
 }

@@ -31,10 +31,16 @@ public class InboundDecoder implements Decoder.Text<Inbound> {
     public static final int MAX_DEPTH = 1000;
     /** Longest idempotency key a publication may carry. */
     public static final int MAX_KEY_LENGTH = 128;
+    static final String MAX_MESSAGE_BYTES_KEY = "switchboard.limits.max-message-bytes";
+    static final int DEFAULT_MAX_MESSAGE_BYTES = 65536;
+    private int maxMessageBytes;
     private static final java.util.Set<String> POSITION_FIELDS = java.util.Set.of("since", "after", "before");
 
     @Override
     public Inbound decode(String text) {
+        if (longerThan(text, maxMessageBytes)) {
+            return new Inbound.TooLarge();
+        }
         String id = null;
         String typeName = null;
         String channel = null;
@@ -221,8 +227,35 @@ public class InboundDecoder implements Decoder.Text<Inbound> {
         return true;
     }
 
+    /**
+     * Reads the size limit: where the container's input is not inspected (see
+     * {@code container.InboundInspection}), Tyrus delivers a single-frame message of any size, so
+     * the limit is applied here too.
+     */
     @Override
     public void init(EndpointConfig config) {
+        try {
+            maxMessageBytes = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                    .getOptionalValue(MAX_MESSAGE_BYTES_KEY, Integer.class).orElse(DEFAULT_MAX_MESSAGE_BYTES);
+        } catch (RuntimeException e) {
+            maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+        }
+    }
+
+    /** Whether {@code text} is longer than {@code max} bytes in UTF-8, counting only when it may be. */
+    static boolean longerThan(String text, int max) {
+        if (max <= 0 || (long) text.length() * 3 <= max) {
+            return false;
+        }
+        if (text.length() > max) {
+            return true;
+        }
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes > max;
     }
 
     @Override

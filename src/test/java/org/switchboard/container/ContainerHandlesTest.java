@@ -35,6 +35,7 @@ class ContainerHandlesTest {
         all.put(ContainerAdaptations.HANDSHAKE_RELEASE, () -> TyrusHandshakeRelease.Handles.resolve(payara));
         all.put(ContainerAdaptations.REQUEST_TRIM, () -> GrizzlyRequestTrim.Handles.resolve(payara));
         all.put(ContainerAdaptations.WRITER_THREADS, () -> GrizzlyWriterThreads.Handles.resolve(payara));
+        all.put(ContainerAdaptations.INBOUND_INSPECTION, () -> TyrusInboundInspection.Handles.resolve(payara));
         return all;
     }
 

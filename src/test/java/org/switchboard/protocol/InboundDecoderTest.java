@@ -101,6 +101,18 @@ class InboundDecoderTest {
         assertThat(request.dataJson()).isEqualTo("{\"type\":\"ping\",\"id\":\"inner\"}");
     }
 
+    @org.junit.jupiter.api.Test
+    void textOverTheLimitInUtf8BytesIsTooLargeNotAReply() {
+        assertThat(InboundDecoder.longerThan("x".repeat(100), 100)).isFalse();
+        assertThat(InboundDecoder.longerThan("x".repeat(101), 100)).isTrue();
+        assertThat(InboundDecoder.longerThan("é".repeat(50), 100)).as("2 bytes each").isFalse();
+        assertThat(InboundDecoder.longerThan("é".repeat(51), 100)).isTrue();
+        assertThat(InboundDecoder.longerThan("\uD83D\uDE00".repeat(25), 100)).as("4 bytes each").isFalse();
+        assertThat(InboundDecoder.longerThan("\uD83D\uDE00".repeat(26), 100)).isTrue();
+        assertThat(InboundDecoder.longerThan("€".repeat(34), 100)).as("3 bytes each").isTrue();
+        assertThat(InboundDecoder.longerThan("x".repeat(1000), 0)).as("no limit").isFalse();
+    }
+
     private String dataOf(String frame) {
         Inbound inbound = decoder.decode(frame);
         assertThat(inbound).isInstanceOf(Inbound.Request.class);
