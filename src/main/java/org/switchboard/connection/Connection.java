@@ -293,6 +293,28 @@ public final class Connection {
         return true;
     }
 
+    /**
+     * Closes once what is already queued has been written, the close frame behind it; after
+     * {@code graceMillis} at the latest. For a client whose input is refused: the answers to its
+     * earlier requests still reach it.
+     */
+    public boolean closeAfterFlush(CloseReason reason, java.util.concurrent.ScheduledExecutorService timer, long graceMillis) {
+        if (!CLOSING.compareAndSet(this, 0, 1)) {
+            return false;
+        }
+        AtomicBoolean started = new AtomicBoolean();
+        queue.flushThen(() -> {
+            if (started.compareAndSet(false, true)) {
+                sink.closeInOrder(reason);
+            }
+        });
+        timer.schedule(() -> {
+            started.set(true);
+            sink.close(reason);
+        }, graceMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return true;
+    }
+
     /** Like {@link #close} but on the calling thread. */
     public void closeNow(CloseReason reason) {
         if (CLOSING.compareAndSet(this, 0, 1)) {

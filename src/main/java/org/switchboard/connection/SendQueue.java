@@ -29,6 +29,7 @@ public final class SendQueue implements Runnable, FrameSink.Completion {
     private final int batchMaxBytes;
     private volatile boolean failed;
     private volatile Runnable afterWrite;
+    private volatile Runnable afterFlush;
 
     /**
      * @param writers where an idle queue starts writing, so that a thread offering one envelope
@@ -102,10 +103,33 @@ public final class SendQueue implements Runnable, FrameSink.Completion {
         }
     }
 
+    /**
+     * Stops taking envelopes but sends what is queued, then runs {@code then}: the replies to a
+     * client's earlier requests still reach it before the connection is closed.
+     */
+    public void flushThen(Runnable then) {
+        failed = true;
+        afterFlush = then;
+        if (WRITING.compareAndSet(this, 0, 1)) {
+            writeNext();
+        }
+    }
+
+    private void runAfterFlush() {
+        Runnable then = afterFlush;
+        afterFlush = null;
+        if (then != null) {
+            then.run();
+        }
+    }
+
     private void writeNext() {
         while (true) {
             byte[] first = queue.poll();
             if (first == null) {
+                if (afterFlush != null) {
+                    runAfterFlush();
+                }
                 writing = 0;
                 // a drain may have come while this queue was busy but had no write in flight (waiting
                 // for its round to start): its close runs now, not when the grace timer fires
@@ -159,6 +183,7 @@ public final class SendQueue implements Runnable, FrameSink.Completion {
             failed = true;
             queue.clear();
             size = 0;
+            runAfterFlush();
             writing = 0;
             return;
         }

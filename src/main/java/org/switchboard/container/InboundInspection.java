@@ -19,8 +19,9 @@ public interface InboundInspection {
 
     /**
      * Call from {@code onOpen}. From now on the session's input passes through {@code frames};
-     * {@code onViolation} is called once, on the container's reader thread, when it finds one, and
-     * nothing from the offending frame on reaches the container. Returns whether inspection is on.
+     * {@code onViolation} is called once, on the container's reader thread, after the frames
+     * before the offending one have been handled; nothing from the offending frame on reaches
+     * the container. Returns whether inspection is on.
      */
     boolean install(Session session, InboundFrames frames, Consumer<InboundFrames.Violation> onViolation);
 }

@@ -72,8 +72,10 @@ final class TyrusInboundInspection implements InboundInspection {
 
     /**
      * The container's stream, with every byte read shown to the frame check first. After a
-     * violation it reads nothing more and reports itself not ready, which ends Tyrus' read loop;
-     * it never returns -1, which Tyrus' handler would turn into a 1003 close of its own.
+     * violation it passes the bytes before the offending frame, then reads nothing more and
+     * reports itself not ready, which ends Tyrus' read loop; it never returns -1, which Tyrus'
+     * handler would turn into a 1003 close of its own. The violation is reported when Tyrus next
+     * asks, after it has handled those bytes, so their replies are queued ahead of the close.
      */
     private static final class Inspected extends ServletInputStream {
         private final ServletInputStream in;
@@ -81,6 +83,7 @@ final class TyrusInboundInspection implements InboundInspection {
         private final Consumer<InboundFrames.Violation> onViolation;
         private final byte[] one = new byte[1];
         private boolean refused;
+        private boolean reported;
 
         Inspected(ServletInputStream in, InboundFrames frames, Consumer<InboundFrames.Violation> onViolation) {
             this.in = in;
@@ -91,6 +94,7 @@ final class TyrusInboundInspection implements InboundInspection {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             if (refused) {
+                report();
                 return 0;
             }
             int n = in.read(b, off, len);
@@ -100,10 +104,16 @@ final class TyrusInboundInspection implements InboundInspection {
             int passed = frames.inspect(b, off, n, System.nanoTime());
             if (frames.violation() != null) {
                 refused = true;
-                onViolation.accept(frames.violation());
-                return passed;
             }
             return passed;
+        }
+
+        /** Tells of the violation once Tyrus has handled the frames before it (it asks isReady next). */
+        private void report() {
+            if (!reported) {
+                reported = true;
+                onViolation.accept(frames.violation());
+            }
         }
 
         @Override
@@ -129,7 +139,11 @@ final class TyrusInboundInspection implements InboundInspection {
 
         @Override
         public boolean isReady() {
-            return !refused && in.isReady();
+            if (refused) {
+                report();
+                return false;
+            }
+            return in.isReady();
         }
 
         @Override

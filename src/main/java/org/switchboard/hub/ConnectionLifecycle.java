@@ -121,7 +121,7 @@ public class ConnectionLifecycle {
     }
 
     private void refusedFrame(Connection connection, InboundFrames.Violation violation) {
-        if (connection.close(CloseCodes.refusedFrame(violation))) {
+        if (connection.closeAfterFlush(CloseCodes.refusedFrame(violation), executors.scheduler(), SLOW_CLOSE_GRACE_MS)) {
             metrics.refusedFrame(violation.closeCode());
             LOG.fine(() -> "closed " + connection + ": " + violation.reason());
         }

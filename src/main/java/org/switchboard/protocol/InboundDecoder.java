@@ -112,7 +112,7 @@ public class InboundDecoder implements Decoder.Text<Inbound> {
             return new Inbound.Rejected(null, ErrorCode.MALFORMED_JSON, "frame is not valid JSON");
         } catch (RuntimeException e) {
             // Parsson refuses input nested deeper than its limit (1,000) with a plain RuntimeException
-            return new Inbound.Rejected(id, ErrorCode.MALFORMED_JSON, "frame could not be read: JSON nested deeper than "
+            return new Inbound.Rejected(id != null ? id : topLevelId(text), ErrorCode.MALFORMED_JSON, "frame could not be read: JSON nested deeper than "
                     + MAX_DEPTH + " levels, or not JSON");
         }
         Inbound interpreted = interpret(id, typeName, channel, data);
@@ -240,6 +240,67 @@ public class InboundDecoder implements Decoder.Text<Inbound> {
         } catch (RuntimeException e) {
             maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
         }
+    }
+
+    /**
+     * The top-level {@code "id"} string of a frame the parser gave up on (nested too deep before
+     * the id), found by a flat scan that only tracks strings and bracket depth; null when there is
+     * none, or it holds an escape.
+     */
+    static String topLevelId(String text) {
+        int depth = 0;
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                int end = stringEnd(text, i);
+                if (end < 0) {
+                    return null;
+                }
+                if (depth == 1 && end - i == 3 && text.startsWith("id", i + 1)) {
+                    int colon = skipSpace(text, end + 1);
+                    if (colon < n && text.charAt(colon) == ':') {
+                        int value = skipSpace(text, colon + 1);
+                        if (value < n && text.charAt(value) == '"') {
+                            int valueEnd = stringEnd(text, value);
+                            String id = valueEnd < 0 ? null : text.substring(value + 1, valueEnd);
+                            return id == null || id.indexOf('\\') >= 0 ? null : id;
+                        }
+                    }
+                }
+                i = end + 1;
+                continue;
+            }
+            if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                depth--;
+            }
+            i++;
+        }
+        return null;
+    }
+
+    /** The index of the quote that closes the string opening at {@code start}; -1 when it is not closed. */
+    private static int stringEnd(String text, int start) {
+        for (int i = start + 1; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '"') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int skipSpace(String text, int from) {
+        int i = from;
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        return i;
     }
 
     /** Whether {@code text} is longer than {@code max} bytes in UTF-8, counting only when it may be. */

@@ -137,6 +137,41 @@ class SendQueueTest {
     }
 
     @Test
+    void flushThenSendsWhatIsQueuedTakesNothingNewAndRunsAfterTheLastWrite() {
+        ManualSink sink = new ManualSink();
+        SendQueue queue = new SendQueue(sink, Runnable::run, 10, 2);
+        List<String> events = new ArrayList<>();
+        queue.offer(u("1"));
+        queue.offer(u("2"));
+        queue.offer(u("3"));
+        queue.flushThen(() -> events.add("closed"));
+        assertThat(queue.offer(u("4"))).isFalse();
+        sink.complete(null);
+        assertThat(events).isEmpty();
+        sink.complete(null);
+        assertThat(events).isEmpty();
+        sink.complete(null);
+        assertThat(events).containsExactly("closed");
+        assertThat(sink.frames).containsExactly("1", "2", "3");
+    }
+
+    @Test
+    void flushThenRunsAtOnceWhenIdleAndOnAFailedWrite() {
+        ManualSink sink = new ManualSink();
+        SendQueue idle = new SendQueue(sink, Runnable::run, 10, 1000);
+        List<String> events = new ArrayList<>();
+        idle.flushThen(() -> events.add("idle"));
+        assertThat(events).containsExactly("idle");
+
+        SendQueue failing = new SendQueue(sink, Runnable::run, 10, 2);
+        failing.offer(u("a"));
+        failing.offer(u("b"));
+        failing.flushThen(() -> events.add("failed"));
+        sink.complete(new java.io.IOException("reset"));
+        assertThat(events).containsExactly("idle", "failed");
+    }
+
+    @Test
     void synchronousCompletionDrainsEverythingInOrder() {
         List<String> written = new ArrayList<>();
         FrameSink immediate = new ManualSink() {

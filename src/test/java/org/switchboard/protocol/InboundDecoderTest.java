@@ -113,6 +113,19 @@ class InboundDecoderTest {
         assertThat(InboundDecoder.longerThan("x".repeat(1000), 0)).as("no limit").isFalse();
     }
 
+    @org.junit.jupiter.api.Test
+    void anIdAfterNestingPastTheLimitIsStillFound() {
+        String deep = "{\"a\":".repeat(1200) + "1" + "}".repeat(1200);
+        assertRejected(decoder.decode("{\"type\":\"publish\",\"x\":" + deep + ",\"id\":\"late\",\"channel\":\"c\",\"data\":1}"),
+                ErrorCode.MALFORMED_JSON, "late");
+        assertRejected(decoder.decode("{\"x\":" + deep + ",\"y\":{\"id\":\"inner\"},\"s\":\"\\\"id\\\":\\\"no\\\"\"}"),
+                ErrorCode.MALFORMED_JSON, null);
+        assertThat(InboundDecoder.topLevelId("{\"id\" : \"spaced\"}")).isEqualTo("spaced");
+        assertThat(InboundDecoder.topLevelId("{\"id\":\"esc\\\"aped\"}")).isNull();
+        assertThat(InboundDecoder.topLevelId("{\"id\":12}")).isNull();
+        assertThat(InboundDecoder.topLevelId("{\"id\":\"unterminated")).isNull();
+    }
+
     private String dataOf(String frame) {
         Inbound inbound = decoder.decode(frame);
         assertThat(inbound).isInstanceOf(Inbound.Request.class);

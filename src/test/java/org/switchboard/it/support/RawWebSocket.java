@@ -27,6 +27,11 @@ public final class RawWebSocket implements AutoCloseable {
         public int closeCode() {
             return ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
         }
+
+        /** A close frame's reason. */
+        public String reason() {
+            return payload.length <= 2 ? "" : new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
+        }
     }
 
     public static final int TEXT = 1;
@@ -134,6 +139,57 @@ public final class RawWebSocket implements AutoCloseable {
         }
         out.write(frame.toByteArray());
         out.flush();
+    }
+
+    /** Reads frames, ignoring all others, until a close frame (its code) or the end of the stream (null). */
+    public Integer readCloseOrEnd() throws IOException {
+        try {
+            return readUntilClose();
+        } catch (java.io.EOFException | java.net.SocketException ended) {
+            return null;
+        }
+    }
+
+    /** Writes bytes as they are: frames built with {@link #frame}, or anything else. */
+    public void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /**
+     * A client frame with first byte {@code b0} (FIN, RSV and opcode), masked or not, declaring
+     * {@code declared} payload bytes (the 64-bit form when it does not fit 16 bits, or is negative)
+     * followed by {@code payload}, which may be shorter than declared.
+     */
+    public static byte[] frame(int b0, byte[] payload, boolean masked, long declared) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(b0);
+        int maskBit = masked ? 0x80 : 0;
+        if (declared >= 0 && declared < 126) {
+            frame.write(maskBit | (int) declared);
+        } else if (declared >= 0 && declared < 65536) {
+            frame.write(maskBit | 126);
+            frame.write((int) (declared >>> 8));
+            frame.write((int) (declared & 0xff));
+        } else {
+            frame.write(maskBit | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) (declared >>> shift) & 0xff);
+            }
+        }
+        byte[] mask = masked ? randomBytes(4) : new byte[4];
+        if (masked) {
+            frame.write(mask, 0, 4);
+        }
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        return frame.toByteArray();
+    }
+
+    /** A complete, masked frame of {@code opcode} carrying {@code payload}. */
+    public static byte[] frame(int opcode, byte[] payload) {
+        return frame(0x80 | opcode, payload, true, payload.length);
     }
 
     public void setReadTimeout(int millis) throws IOException {
