@@ -47,5 +47,19 @@ class AnonymousModeIT extends DeployedHub {
         Map<String, String> origin = Map.of("Origin", ownOrigin(base));
         assertThat(refused(HubClient.endpoint(base, "x".repeat(65)), origin).statusCode()).isEqualTo(400);
         assertThat(refused(HubClient.endpoint(base, "a\u0007b"), origin).statusCode()).isEqualTo(400);
+        assertThat(refused(HubClient.endpoint(base, "ab\u0007"), origin).statusCode()).as("a trailing control character").isEqualTo(400);
+        assertThat(refused(HubClient.endpoint(base, "\ud83d\ude00".repeat(65)), origin).statusCode()).as("65 code points").isEqualTo(400);
+    }
+
+    @Test
+    void namesCountCodePointsAndLoseUnicodeWhiteSpace() {
+        Map<String, String> origin = Map.of("Origin", ownOrigin(base));
+        String emoji = "\ud83d\ude00".repeat(64);
+        try (HubClient client = HubClient.connect(HubClient.endpoint(base, emoji), origin, "switchboard.v1")) {
+            assertThat(client.welcome().getJsonObject("data").getString("name")).as("64 astral characters").isEqualTo(emoji);
+        }
+        try (HubClient client = HubClient.connect(HubClient.endpoint(base, "\u00a0Zoë\u3000"), origin, "switchboard.v1")) {
+            assertThat(client.welcome().getJsonObject("data").getString("name")).as("NBSP and U+3000 trimmed").isEqualTo("Zoë");
+        }
     }
 }

@@ -30,12 +30,13 @@ import static org.switchboard.it.support.HubClient.isOk;
 /**
  * Every kind of hostile or broken input of issue 17 gets its documented answer (docs/protocol.md,
  * "Bad input") at the limits the hub ships with — 65,536-byte messages, not it-config's 16 KB —
- * and a canary pair of clients keeps exchanging messages throughout. The frame timeout is short
- * here so the stalled-frame tests finish quickly; the handshake timeout is the IT domain's, set
- * by the same configure-domain.sh as every domain (10 s).
+ * and a canary pair of clients keeps exchanging messages throughout. The limits under test are
+ * the shipped defaults (message size, frame timeout, send queue; it-config.properties lowers
+ * some); the handshake timeout is the IT domain's, set by the same configure-domain.sh as every
+ * domain (10 s). Raw sockets do not answer pings, so the heartbeat timeout is out of the way.
  */
-@HubDeployment(config = {"switchboard.limits.max-message-bytes=65536", "switchboard.limits.frame-timeout-ms=1500",
-        "switchboard.limits.send-queue=64", "switchboard.heartbeat.timeout-ms=600000"})
+@HubDeployment(config = {"switchboard.limits.max-message-bytes=65536", "switchboard.limits.frame-timeout-ms=20000",
+        "switchboard.limits.send-queue=1024", "switchboard.heartbeat.timeout-ms=600000"})
 class HostileInputIT extends DeployedHub {
 
     private static final int LIMIT = 65536;
@@ -185,10 +186,20 @@ class HostileInputIT extends DeployedHub {
                 java.util.Arrays.copyOf(ping, 1),                                     // one header byte
                 RawWebSocket.frame(0x80 | TEXT, new byte[100], true, 60_000),        // declared 60,000, sent 100
                 fragment);                                                            // a message's first fragment only
-        for (byte[] stall : stalls) {
-            try (RawWebSocket socket = raw("staller")) {
+        List<RawWebSocket> sockets = new ArrayList<>();
+        try {
+            for (byte[] stall : stalls) { // all at once: each waits out the 20 s timeout
+                RawWebSocket socket = raw("staller");
+                sockets.add(socket);
+                socket.setReadTimeout(45_000);
                 socket.sendRaw(stall);
-                assertThat(socket.readCloseOrEnd()).as("%d bytes sent", stall.length).isEqualTo(4004);
+            }
+            for (int i = 0; i < stalls.size(); i++) {
+                assertThat(sockets.get(i).readCloseOrEnd()).as("%d bytes sent", stalls.get(i).length).isEqualTo(4004);
+            }
+        } finally {
+            for (RawWebSocket socket : sockets) {
+                socket.close();
             }
         }
         assertThat(ApplicationMetrics.text(base)).containsPattern("switchboard_input_timeouts_total(\\{[^}]*\\})? [1-9]");
