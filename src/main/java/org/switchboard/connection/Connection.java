@@ -277,20 +277,7 @@ public final class Connection {
      * latest: a client that is merely slow then still receives the close frame and its code.
      */
     public boolean closeAfterDrain(CloseReason reason, java.util.concurrent.ScheduledExecutorService timer, long graceMillis) {
-        if (!CLOSING.compareAndSet(this, 0, 1)) {
-            return false;
-        }
-        AtomicBoolean started = new AtomicBoolean();
-        queue.drainThen(() -> {
-            if (started.compareAndSet(false, true)) {
-                sink.closeInOrder(reason);
-            }
-        });
-        timer.schedule(() -> {
-            started.set(true);
-            sink.close(reason);
-        }, graceMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
-        return true;
+        return closeAfter(queue::drainThen, reason, timer, graceMillis);
     }
 
     /**
@@ -299,11 +286,17 @@ public final class Connection {
      * earlier requests still reach it.
      */
     public boolean closeAfterFlush(CloseReason reason, java.util.concurrent.ScheduledExecutorService timer, long graceMillis) {
+        return closeAfter(queue::flushThen, reason, timer, graceMillis);
+    }
+
+    /** Closes in order once {@code step} lets it (the close frame behind what was written), or after the grace at the latest. */
+    private boolean closeAfter(Consumer<Runnable> step, CloseReason reason, java.util.concurrent.ScheduledExecutorService timer,
+                               long graceMillis) {
         if (!CLOSING.compareAndSet(this, 0, 1)) {
             return false;
         }
         AtomicBoolean started = new AtomicBoolean();
-        queue.flushThen(() -> {
+        step.accept(() -> {
             if (started.compareAndSet(false, true)) {
                 sink.closeInOrder(reason);
             }

@@ -130,7 +130,7 @@ public class ConnectionLifecycle {
     /** A text message over the limit that reached the decoder (the container's input is not inspected). */
     public void tooBig(Connection connection) {
         if (connection.close(CloseCodes.tooBig(settings.maxMessageBytes()))) {
-            metrics.refusedFrame(CloseCodes.tooBig(0).getCloseCode().getCode());
+            metrics.refusedFrame(CloseCodes.TOO_BIG);
         }
     }
 

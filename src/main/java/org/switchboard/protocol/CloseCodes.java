@@ -7,6 +7,8 @@ import jakarta.websocket.CloseReason;
  * Switchboard's own and are documented in docs/protocol.md.
  */
 public final class CloseCodes {
+    /** RFC 6455: a message over the size limit. */
+    public static final int TOO_BIG = 1009;
     /** The client's send queue overflowed because it did not read fast enough. */
     public static final int SLOW_CONSUMER = 4001;
     /** The client stopped answering the hub's pings. */
@@ -42,7 +44,7 @@ public final class CloseCodes {
 
     /** A message over the configured size, found after decoding (when frames are not inspected). */
     public static CloseReason tooBig(int maxMessageBytes) {
-        return new CloseReason(CloseReason.CloseCodes.TOO_BIG, "message larger than " + maxMessageBytes + " bytes");
+        return reason(TOO_BIG, "message larger than " + maxMessageBytes + " bytes");
     }
 
     public static CloseReason goingAway() {

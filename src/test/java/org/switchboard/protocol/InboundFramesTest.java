@@ -5,7 +5,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,24 +15,7 @@ class InboundFramesTest {
 
     /** A client frame: FIN/opcode byte, masked unless told, with a length declared as given. */
     static byte[] frame(int b0, byte[] payload, boolean masked, long declared) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(b0);
-        int mask = masked ? 0x80 : 0;
-        if (declared >= 0 && declared < 126) {
-            out.write(mask | (int) declared);
-        } else if (declared >= 0 && declared < 65536) {
-            out.write(mask | 126);
-            out.write((int) (declared >> 8));
-            out.write((int) declared);
-        } else {
-            out.write(mask | 127);
-            out.writeBytes(ByteBuffer.allocate(8).putLong(declared).array());
-        }
-        if (masked) {
-            out.writeBytes(new byte[]{1, 2, 3, 4});
-        }
-        out.writeBytes(payload);
-        return out.toByteArray();
+        return org.switchboard.it.support.RawWebSocket.frame(b0, payload, masked, declared);
     }
 
     static byte[] text(String s) {
