@@ -17,6 +17,7 @@ import org.switchboard.container.DirectBeans;
 import org.switchboard.container.SharedEndpointConfigurator;
 import org.switchboard.hub.ConnectionLifecycle;
 import org.switchboard.hub.RequestHandler;
+import org.switchboard.protocol.CloseCodes;
 import org.switchboard.protocol.Inbound;
 import org.switchboard.protocol.InboundDecoder;
 import org.switchboard.protocol.ProtocolVersion;
@@ -94,16 +95,31 @@ public class HubEndpoint {
         lifecycle.closed(session);
     }
 
+    /**
+     * I/O errors end the connection by themselves. A message Tyrus found too big (a fragmented one,
+     * where the input is not inspected) is answered with 1009; anything else is a fault of the hub
+     * while handling this client's input: logged, and answered with 1011 rather than silence.
+     */
     @OnError
     public void error(Session session, Throwable error) {
-        LOG.log(Level.FINE, "WebSocket error", error);
         if (error instanceof IOException) {
+            LOG.log(Level.FINE, "WebSocket I/O error", error);
             return;
         }
         Connection connection = lifecycle.connectionOf(session);
-        if (connection == null) {
+        if (error.getClass().getSimpleName().equals("MessageTooBigException")) {
+            if (connection != null) {
+                lifecycle.tooBig(connection);
+            }
+            return;
+        }
+        LOG.log(Level.WARNING, "unexpected error on " + (connection == null ? "a connection being opened" : connection)
+                + "; closing it with 1011", error);
+        if (connection != null) {
+            connection.close(CloseCodes.internalError());
+        } else {
             try {
-                session.close(org.switchboard.protocol.CloseCodes.internalError());
+                session.close(CloseCodes.internalError());
             } catch (IOException e) {
                 LOG.log(Level.FINE, "close failed", e);
             }

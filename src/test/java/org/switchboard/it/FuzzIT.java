@@ -90,6 +90,8 @@ class FuzzIT extends DeployedHub {
         HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://" + base.getHost() + ":" + base.getPort() + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        assertThat(org.switchboard.it.support.ServerLog.sinceDeployment()).as("no warnings from Tyrus or the endpoint: bad input does not flood the log")
+                .doesNotContainPattern("\\[(WARNING|SEVERE)\\] \\[[^\\]]*\\] \\[(org\\.glassfish\\.tyrus|org\\.switchboard\\.endpoint)");
     }
 
     /** Sends the case and a ping request behind it; passes on the ping's answer or a documented close. */
