@@ -29,11 +29,11 @@ public interface FrameSink {
     void close(CloseReason reason);
 
     /**
-     * Closes after the frames already handed to the socket: the close frame is written behind them
-     * before the connection is closed. Tyrus closes the socket as soon as it has queued its own
-     * close frame, and drops what it still queues, so a client that is slow but reading would see
-     * the connection end without a close code. Where the close frame cannot be written ahead this
-     * is {@link #close}.
+     * Closes once the container would put the close frame straight on the socket, behind the
+     * frames already handed to it. Tyrus closes the socket as soon as it has passed its close
+     * frame on, and drops what it still queues itself: a client that is slow but reading would
+     * see the connection end without its close code. The caller bounds the wait ({@link
+     * Connection#closeAfterDrain}).
      */
     default void closeInOrder(CloseReason reason) {
         close(reason);

@@ -4,11 +4,11 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import org.switchboard.container.FrameWrite;
 import org.switchboard.container.FrameWriters;
-import org.switchboard.protocol.ControlFrames;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,13 +21,16 @@ public final class SessionSink implements FrameSink {
 
     private static final Logger LOG = Logger.getLogger(SessionSink.class.getName());
 
+    /** How often an in-order close looks again whether the container would write the close frame through. */
+    private static final long CLOSE_RETRY_MS = 20;
+
     private static final ByteBuffer PING = ByteBuffer.wrap(new byte[]{'s', 'b'}).asReadOnlyBuffer();
 
     private final Session session;
-    private final Executor closer;
+    private final ScheduledExecutorService closer;
     private final FrameWrite writer;
 
-    public SessionSink(Session session, Executor closer, FrameWriters writers) {
+    public SessionSink(Session session, ScheduledExecutorService closer, FrameWriters writers) {
         this.session = session;
         this.closer = closer;
         this.writer = writers.forSession(session);
@@ -62,14 +65,14 @@ public final class SessionSink implements FrameSink {
 
     @Override
     public void closeInOrder(CloseReason reason) {
-        if (!writer.writesAnyFrame()) {
+        if (!session.isOpen() || writer.writesThrough()) {
             close(reason);
             return;
         }
         try {
-            writer.write(ControlFrames.close(reason.getCloseCode().getCode(), reason.getReasonPhrase()), error -> close(reason));
-        } catch (RuntimeException e) {
-            close(reason);
+            closer.schedule(() -> closeInOrder(reason), CLOSE_RETRY_MS, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException rejected) {
+            closeNow(reason);
         }
     }
 

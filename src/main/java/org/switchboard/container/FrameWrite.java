@@ -15,8 +15,12 @@ public interface FrameWrite {
 
     void write(byte[] frame, Done done);
 
-    /** Whether {@link #write} takes any server frame (a close frame too), not only text frames. */
-    default boolean writesAnyFrame() {
-        return false;
+    /**
+     * Whether a frame written now would go straight to the socket rather than wait in the
+     * container's own queue, which the container drops when the connection closes. Where this
+     * cannot be known, true.
+     */
+    default boolean writesThrough() {
+        return true;
     }
 }

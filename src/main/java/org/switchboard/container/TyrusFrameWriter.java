@@ -25,7 +25,7 @@ import java.util.concurrent.CancellationException;
 public final class TyrusFrameWriter implements FrameWriters {
 
     /** {@code TyrusRemoteEndpoint.webSocket → TyrusWebSocket.getProtocolHandler() → ProtocolHandler.writer}. */
-    public record Handles(Field webSocket, Method protocolHandler, Field writer) {
+    public record Handles(Field webSocket, Method protocolHandler, Field writer, Field servletQueue, Field servletStream) {
 
         public static Handles resolve(ClassLoader loader) throws ReflectiveOperationException {
             Field webSocket = Class.forName("org.glassfish.tyrus.core.TyrusRemoteEndpoint", false, loader).getDeclaredField("webSocket");
@@ -34,10 +34,35 @@ public final class TyrusFrameWriter implements FrameWriters {
             if (!Class.forName(Writer.class.getName(), false, loader).isAssignableFrom(writer.getType())) {
                 throw new NoSuchFieldException("ProtocolHandler.writer is a " + writer.getType().getName());
             }
-            webSocket.setAccessible(true);
-            protocolHandler.setAccessible(true);
-            writer.setAccessible(true);
-            return new Handles(webSocket, protocolHandler, writer);
+            Class<?> servletWriter = Class.forName("org.glassfish.tyrus.servlet.TyrusServletWriter", false, loader);
+            Field servletQueue = servletWriter.getDeclaredField("queue");
+            Field servletStream = servletWriter.getDeclaredField("servletOutputStream");
+            if (!java.util.Deque.class.isAssignableFrom(servletQueue.getType())
+                    || servletStream.getType() != Class.forName(jakarta.servlet.ServletOutputStream.class.getName(), false, loader)) {
+                throw new NoSuchFieldException("TyrusServletWriter.queue/servletOutputStream are " + servletQueue.getType().getName()
+                        + "/" + servletStream.getType().getName());
+            }
+            for (java.lang.reflect.AccessibleObject member : new java.lang.reflect.AccessibleObject[]{webSocket, protocolHandler, writer,
+                    servletQueue, servletStream}) {
+                member.setAccessible(true);
+            }
+            return new Handles(webSocket, protocolHandler, writer, servletQueue, servletStream);
+        }
+
+        /** As {@code TyrusServletWriter.write} decides, under its lock: nothing queued and the stream ready. */
+        boolean writesThrough(Object writer) {
+            if (!servletQueue.getDeclaringClass().isInstance(writer)) {
+                return true;
+            }
+            synchronized (writer) {
+                try {
+                    Object stream = servletStream.get(writer);
+                    return ((java.util.Deque<?>) servletQueue.get(writer)).isEmpty()
+                            && (stream == null || ((jakarta.servlet.ServletOutputStream) stream).isReady());
+                } catch (IllegalAccessException | RuntimeException e) {
+                    return true;
+                }
+            }
         }
 
         /** The session's writer, or null when it cannot be reached. */
@@ -59,21 +84,24 @@ public final class TyrusFrameWriter implements FrameWriters {
 
     @Override
     public FrameWrite forSession(Session session) {
-        return handles.writerOf(session) instanceof Writer writer ? new Direct(session, writer) : SESSION_API.forSession(session);
+        return handles.writerOf(session) instanceof Writer writer ? new Direct(session, writer, handles) : SESSION_API.forSession(session);
     }
 
     private static final class Direct implements FrameWrite {
         private final Session session;
         private final Writer writer;
+        private final Handles handles;
 
-        Direct(Session session, Writer writer) {
+        Direct(Session session, Writer writer, Handles handles) {
             this.session = session;
             this.writer = writer;
+            this.handles = handles;
         }
 
+        /** Tyrus' servlet writer queues a frame unless its queue is empty and the stream is ready. */
         @Override
-        public boolean writesAnyFrame() {
-            return true;
+        public boolean writesThrough() {
+            return handles.writesThrough(writer);
         }
 
         @Override

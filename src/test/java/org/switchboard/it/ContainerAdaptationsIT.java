@@ -44,6 +44,7 @@ class ContainerAdaptationsIT extends DeployedHub {
             "tyrus-handshake-release",
             "grizzly-request-trim",
             "grizzly-writer-threads",
+            "tyrus-inbound-inspection",
             "weld-direct-beans",
             "shared-endpoint-instance");
 
