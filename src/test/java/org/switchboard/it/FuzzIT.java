@@ -37,7 +37,7 @@ import static org.switchboard.it.support.HubClient.isOk;
  * be ready.
  */
 @HubDeployment(config = {"switchboard.limits.max-message-bytes=65536", "switchboard.limits.frame-timeout-ms=1500",
-        "switchboard.heartbeat.timeout-ms=600000"})
+        "switchboard.heartbeat.timeout-ms=600000", "switchboard.history.channels=*=live"})
 class FuzzIT extends DeployedHub {
 
     private static final int LIMIT = 65536;

@@ -33,10 +33,13 @@ import static org.switchboard.it.support.HubClient.isOk;
  * and a canary pair of clients keeps exchanging messages throughout. The limits under test are
  * the shipped defaults (message size, frame timeout, send queue; it-config.properties lowers
  * some); the handshake timeout is the IT domain's, set by the same configure-domain.sh as every
- * domain (10 s). Raw sockets do not answer pings, so the heartbeat timeout is out of the way.
+ * domain (10 s). Raw sockets do not answer pings, so the heartbeat timeout is out of the way;
+ * channels are live-only, so the slow-reader rounds (tens of MB) do not fill the IT domain's H2
+ * history store for the tests after this one.
  */
 @HubDeployment(config = {"switchboard.limits.max-message-bytes=65536", "switchboard.limits.frame-timeout-ms=20000",
-        "switchboard.limits.send-queue=1024", "switchboard.heartbeat.timeout-ms=600000"})
+        "switchboard.limits.send-queue=1024", "switchboard.heartbeat.timeout-ms=600000",
+        "switchboard.history.channels=*=live"})
 class HostileInputIT extends DeployedHub {
 
     private static final int LIMIT = 65536;

@@ -33,6 +33,7 @@ public final class HubClient implements AutoCloseable {
 
     private final List<JsonObject> received = new ArrayList<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private volatile String closeReason = "";
     private final AtomicLong ids = new AtomicLong();
     private final String idPrefix;
     private WebSocket socket;
@@ -179,7 +180,8 @@ public final class HubClient implements AutoCloseable {
                     return found;
                 }
                 if (closeCode.isDone()) {
-                    throw new ConnectionClosed("connection closed while waiting for " + count + " matching frames, got " + found.size());
+                    throw new ConnectionClosed("connection closed (" + closeDescription() + ") while waiting for " + count
+                            + " matching frames, got " + found.size());
                 }
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (left <= 0) {
@@ -193,6 +195,15 @@ public final class HubClient implements AutoCloseable {
                     throw new AssertionError(e);
                 }
             }
+        }
+    }
+
+    /** How the connection ended: the close code and reason, or the client's error. */
+    private String closeDescription() {
+        try {
+            return "code " + closeCode.getNow(null) + " " + closeReason;
+        } catch (java.util.concurrent.CompletionException e) {
+            return "client error " + e.getCause();
         }
     }
 
@@ -259,6 +270,7 @@ public final class HubClient implements AutoCloseable {
 
             @Override
             public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closeReason = reason;
                 closeCode.complete(statusCode);
                 return null;
             }
