@@ -13,9 +13,13 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One periodic sweep over all connections: pings each, and closes (4002) any that has sent
- * nothing, pongs included, for longer than the timeout. One task for all connections keeps the
- * cost flat instead of one timer per connection.
+ * The liveness sweeps over all connections. The heartbeat pings each, and closes (4002) any that
+ * has sent nothing, pongs included, for longer than the timeout. The stalled-input sweep closes
+ * (4004) any whose client stopped in the middle of a frame or a fragmented message for longer than
+ * {@code switchboard.limits.frame-timeout-ms}: no pong can arrive inside an unfinished frame, but
+ * the heartbeat timeout is generous, and a few hundred such sockets would hold connection budget
+ * meanwhile. One task per sweep for all connections keeps the cost flat instead of one timer per
+ * connection.
  */
 @ApplicationScoped
 public class Heartbeat {
@@ -29,16 +33,40 @@ public class Heartbeat {
     @Inject
     HubMetrics metrics;
 
+    private static final long MIN_STALL_SWEEP_MS = 100;
+
     private ScheduledFuture<?> sweeps;
+    private ScheduledFuture<?> stallSweeps;
 
     public synchronized void start() {
         long interval = settings.heartbeatIntervalMs();
         sweeps = executors.scheduler().scheduleWithFixedDelay(this::sweep, interval, interval, TimeUnit.MILLISECONDS);
+        long frameTimeout = settings.frameTimeoutMs();
+        if (frameTimeout > 0) {
+            long stallInterval = Math.max(MIN_STALL_SWEEP_MS, frameTimeout / 4);
+            stallSweeps = executors.scheduler().scheduleWithFixedDelay(this::sweepStalledInput, stallInterval, stallInterval,
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     public synchronized void stop() {
-        if (sweeps != null) {
-            sweeps.cancel(false);
+        for (ScheduledFuture<?> task : new ScheduledFuture<?>[]{sweeps, stallSweeps}) {
+            if (task != null) {
+                task.cancel(false);
+            }
+        }
+    }
+
+    void sweepStalledInput() {
+        long timeoutMs = settings.frameTimeoutMs();
+        long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        long now = System.nanoTime();
+        for (Connection connection : registry.all()) {
+            long since = connection.inputIncompleteSinceNanos();
+            if (since != 0 && now - since > timeoutNanos && !connection.isClosing()
+                    && connection.close(CloseCodes.inputTimeout(timeoutMs))) {
+                metrics.inputTimeout();
+            }
         }
     }
 

@@ -57,8 +57,7 @@ public class HubLifecycle implements ServletContextListener {
     PresenceJanitor janitor;
     @Inject
     Heartbeat heartbeat;
-    @Inject
-    StalledInput stalledInput;
+
     @Inject
     ConnectionRegistry registry;
     @Inject
@@ -98,7 +97,6 @@ public class HubLifecycle implements ServletContextListener {
         janitor.start();
         // 8. heartbeat
         heartbeat.start();
-        stalledInput.start();
         LOG.info("Switchboard started");
     }
 
@@ -110,7 +108,6 @@ public class HubLifecycle implements ServletContextListener {
         // 1. every client is told 1001; their closes announce their leave events
         registry.goingAway();
         heartbeat.stop();
-        stalledInput.stop();
         janitor.stop();
         try {
             // 2. let those leave events (and publications in flight) come back before the bus goes
