@@ -99,7 +99,7 @@ class FuzzIT extends DeployedHub {
         String probeId = "probe-" + n;
         try (RawWebSocket socket = RawWebSocket.connect(HubClient.endpoint(base, "fuzz"), 65536)) {
             socket.setReadTimeout(15_000);
-            assertThat(socket.readFrame().text()).contains("\"welcome\"");
+            assertThat(socket.readDataFrame().text()).contains("\"welcome\"");
             socket.sendRaw(input.bytes());
             try {
                 socket.sendRaw(RawWebSocket.frame(0x1, ("{\"type\":\"ping\",\"id\":\"" + probeId + "\"}").getBytes(StandardCharsets.UTF_8)));

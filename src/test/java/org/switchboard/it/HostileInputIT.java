@@ -77,7 +77,7 @@ class HostileInputIT extends DeployedHub {
 
     private RawWebSocket raw(String name) throws IOException {
         RawWebSocket socket = RawWebSocket.connect(HubClient.endpoint(base, name), 65536);
-        assertThat(socket.readFrame().text()).contains("\"welcome\"");
+        assertThat(socket.readDataFrame().text()).contains("\"welcome\"");
         socket.setReadTimeout(20_000);
         return socket;
     }
@@ -99,7 +99,7 @@ class HostileInputIT extends DeployedHub {
         }
         try (RawWebSocket socket = raw("at-limit")) {
             socket.sendRaw(RawWebSocket.frame(TEXT, publishOfSize(LIMIT)));
-            assertThat(socket.readFrame().text()).as("a reply, not a close").contains("\"reply\"").contains("\"ok\":true");
+            assertThat(socket.readDataFrame().text()).as("a reply, not a close").contains("\"reply\"").contains("\"ok\":true");
         }
         assertThat(ApplicationMetrics.text(base)).containsPattern("switchboard_frames_refused_total\\{[^}]*code=\"1009\"[^}]*} [1-9]");
     }
@@ -152,7 +152,7 @@ class HostileInputIT extends DeployedHub {
             byte[] ping = "{\"type\":\"ping\",\"id\":\"first\"}".getBytes(StandardCharsets.UTF_8);
             byte[] both = concat(RawWebSocket.frame(TEXT, ping), RawWebSocket.frame(0x80 | TEXT, ping, false, ping.length));
             socket.sendRaw(both);
-            assertThat(socket.readFrame().text()).contains("\"pong\"").contains("first");
+            assertThat(socket.readDataFrame().text()).contains("\"pong\"").contains("first");
             assertThat(socket.readCloseOrEnd()).isEqualTo(1002);
         }
     }

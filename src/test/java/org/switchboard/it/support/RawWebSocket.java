@@ -111,6 +111,16 @@ public final class RawWebSocket implements AutoCloseable {
         return new Frame(b0 & 0x0f, payload);
     }
 
+    /** The next frame that is not a ping or pong: the hub's heartbeat may ping at any time, even before {@code welcome}. */
+    public Frame readDataFrame() throws IOException {
+        while (true) {
+            Frame frame = readFrame();
+            if (frame.opcode() != PING && frame.opcode() != 0xA) {
+                return frame;
+            }
+        }
+    }
+
     /** Reads frames, ignoring pings, until a close frame; returns its code. */
     public int readUntilClose() throws IOException {
         while (true) {
