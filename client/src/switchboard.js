@@ -318,11 +318,6 @@ export class Subscription extends Emitter {
     this.#generation = -1;
   }
 
-  /** @param {SwitchboardError} error */
-  _close(error) {
-    this.#end(error);
-  }
-
   /** @param {Message} m */
   #deliver(m) {
     const p = this.#position;
@@ -346,11 +341,10 @@ export class Subscription extends Emitter {
         if (this.#generation !== generation || this.#ended) return;
         const data = /** @type {HistoryPage} */ (frame.data);
         const messages = (data.messages || []).filter((m) => m.epoch === after.epoch && m.seq <= upTo);
-        if (data.epoch !== after.epoch || data.earliest > after.seq + 1 || messages.length === 0) {
-          this.emit('unrecovered', { reason: 'gone', earliest: data.earliest, epoch: data.epoch, from: { ...after } });
-          break;
-        }
+        const lost = data.epoch !== after.epoch || data.earliest > after.seq + 1 || messages.length === 0;
+        if (lost) this.emit('unrecovered', { reason: 'gone', earliest: data.earliest, epoch: data.epoch, from: { ...after } });
         for (const m of messages) this.#deliver(m);
+        if (lost) break;
       }
     } catch (e) {
       const error = asError(e);
@@ -606,7 +600,11 @@ export class Switchboard extends Emitter {
     this.emit('state', state);
   }
 
+  /** counts attempts, so an attempt overtaken while it awaited its token lets go */
+  #opening = 0;
+
   async #open() {
+    const opening = ++this.#opening;
     this.#nextAttemptAt = null;
     const url = this.#urls[this.#urlIndex % this.#urls.length];
     this.#setState('connecting');
@@ -615,14 +613,14 @@ export class Switchboard extends Emitter {
     try {
       token = this.#tokenProvider ? await this.#tokenProvider() : null;
     } catch (e) {
-      if (this.#state !== 'connecting') return;
+      if (this.#state !== 'connecting' || opening !== this.#opening) return;
       // like a refused handshake: retried with backoff; an app whose user must sign in again calls close()
       const error = new SwitchboardError('token_unavailable', `the token provider failed: ${e instanceof Error ? e.message : e}`);
       this.emit('error', error);
       this.#failed(1006, error.message, false);
       return;
     }
-    if (this.#state !== 'connecting') return; // closed meanwhile
+    if (this.#state !== 'connecting' || opening !== this.#opening) return; // closed (or restarted) meanwhile
     const protocols = token ? [PROTOCOL, BEARER + token] : [PROTOCOL];
     let ws;
     try {
