@@ -34,7 +34,7 @@ export interface ClientOptions {
   token?: () => string | null | undefined | Promise<string | null | undefined>;
   /** a WebSocket constructor (Node: the `ws` package); default globalThis.WebSocket */
   WebSocket?: unknown;
-  /** reconnect backoff: full jitter in [0, min(capMs, baseMs * 2^attempt)); defaults 500 / 30000 */
+  /** reconnect backoff: full jitter in [minMs, min(capMs, baseMs * 2^attempt)); defaults 500 / 15000, minMs 50, promptMs 1000, stableMs 10000 */
   backoff?: { baseMs?: number; capMs?: number; promptMs?: number; stableMs?: number; minMs?: number };
   /** application ping on a quiet connection; defaults 20000 / 10000 */
   ping?: { intervalMs?: number; timeoutMs?: number };

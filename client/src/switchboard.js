@@ -353,9 +353,11 @@ export class Subscription extends Emitter {
       this.emit('unrecovered', { reason: error.code === 'no_history' ? 'live-only' : 'unavailable', from: this.position });
     }
     if (this.#generation !== generation || this.#ended) return;
-    const held = this.#held || [];
+    const [first, ...rest] = this.#held || [];
     this.#held = null;
-    for (const m of held) this._message(m);
+    // the gap is filled or reported by now: the message after it goes through without a second fetch
+    if (first) this.#deliver(first);
+    for (const m of rest) this._message(m);
   }
 
   /** @param {SwitchboardError} error */
@@ -412,6 +414,9 @@ export class Switchboard extends Emitter {
   #subscriptions = new Map();
   /** @type {number | undefined} */
   #maxMessageBytes;
+  /** publications answered `unavailable`, waiting to be sent again */
+  /** @type {Map<Publication, any>} */
+  #retrying = new Map();
 
   /** @param {import('./switchboard.js').ClientOptions} options */
   constructor(options) {
@@ -475,6 +480,11 @@ export class Switchboard extends Emitter {
     this.#connectionLost();
     const error = event.error ?? new SwitchboardError('closed', 'the client was closed');
     for (const publication of this.#outbox.splice(0)) publication.reject(error);
+    for (const [publication, timer] of this.#retrying) {
+      clearTimeout(timer);
+      publication.reject(error);
+    }
+    this.#retrying.clear();
     this.#nextAttemptAt = null;
     this.#setState('closed');
     this.emit('closed', event);
@@ -513,14 +523,9 @@ export class Switchboard extends Emitter {
         reject(new SwitchboardError('closed', 'the client was closed'));
         return;
       }
-      const key = options.key ?? newKey();
-      const size = encoder.encode(JSON.stringify({ type: 'publish', id: '0000000000', channel, key, data })).length;
-      if (this.#maxMessageBytes !== undefined && size > this.#maxMessageBytes) {
-        reject(new SwitchboardError('too_big', `the publication is ${size} bytes; the hub accepts ${this.#maxMessageBytes}`));
-        return;
-      }
       /** @type {Publication} */
-      const publication = { channel, data, key, retries: 0, resolve, reject };
+      const publication = { channel, data, key: options.key ?? newKey(), retries: 0, resolve, reject };
+      if (this.#refusedTooBig(publication)) return;
       if (this.#state === 'connected') {
         this.#sendPublication(publication);
       } else if (this.#outbox.length >= this.#queueLimit) {
@@ -742,8 +747,23 @@ export class Switchboard extends Emitter {
     }
   }
 
+  /**
+   * A publication over the hub's limit would cost the connection a 1009 close (and again after
+   * every reconnect): it is refused here, against the limit of the last welcome.
+   * @param {Publication} publication
+   */
+  #refusedTooBig(publication) {
+    if (this.#maxMessageBytes === undefined) return false;
+    const { channel, key, data } = publication;
+    const size = encoder.encode(JSON.stringify({ type: 'publish', id: '0000000000', channel, key, data })).length;
+    if (size <= this.#maxMessageBytes) return false;
+    publication.reject(new SwitchboardError('too_big', `the publication is ${size} bytes; the hub accepts ${this.#maxMessageBytes}`));
+    return true;
+  }
+
   /** @param {Publication} publication */
   #sendPublication(publication) {
+    if (this.#refusedTooBig(publication)) return;
     const id = String(this.#nextId++);
     this.#pending.set(id, {
       publication,
@@ -759,7 +779,11 @@ export class Switchboard extends Emitter {
         if (error.code === 'unavailable' && publication.retries < this.#publishRetries) {
           publication.retries++;
           const delay = backoffDelay(publication.retries, this.#backoff, this.#random);
-          setTimeout(() => this.#resend(publication), delay);
+          const timer = setTimeout(() => {
+            this.#retrying.delete(publication);
+            this.#resend(publication);
+          }, delay);
+          this.#retrying.set(publication, timer);
         } else {
           publication.reject(error);
         }
@@ -842,9 +866,10 @@ export class Switchboard extends Emitter {
     this.#setState('disconnected');
     this.emit('disconnected', { code, reason, wasConnected });
     if (/** @type {string} */ (this.#state) !== 'disconnected') return; // a listener closed the client
-    if (wasConnected && livedMs >= this.#backoff.stableMs) this.#attempt = 0;
+    const stable = wasConnected && livedMs >= this.#backoff.stableMs;
+    if (stable) this.#attempt = 0;
     let delay;
-    if (wasConnected && PROMPT_CODES.has(code)) {
+    if (stable && PROMPT_CODES.has(code)) {
       delay = Math.floor(this.#random() * this.#backoff.promptMs);
       if (code !== 4003) this.#urlIndex++;
     } else {
