@@ -18,6 +18,10 @@
 #   asadmin --port <admin port> --user admin --passwordfile <domain-dir>/config/admin-password <command>
 # No secure admin: the admin listener is bound to 127.0.0.1 (see docs/operations.md).
 #
+# Demo issuer key: a new EC P-256 key pair in <domain-dir>/config/demo-issuer-key.pem (mode 600), named by
+# the domain config property switchboard.security.demo-issuer-key-file; the demo token issuer (only where
+# it is enabled) signs with it, so a restarted domain still accepts and renews the tokens it gave out.
+#
 # Response headers: no X-Powered-By and no Server header on the HTTP, HTTPS and admin listeners
 # (configure-domain.sh).
 #
@@ -123,6 +127,13 @@ fi
 log "applying the Switchboard configuration"
 ASADMIN="$ASADMIN" ASADMIN_OPTS="--host $SB_LOOPBACK --port $ADMIN_PORT" ASADMIN_PASSWORDFILE="$PASSWORD_FILE" \
   "$SB_SCRIPT_DIR/configure-domain.sh"
+# the demo token issuer's key, used only where the issuer is enabled (start-demo.sh, the browser ITs,
+# the cluster's members, which read this domain-wide property of their DAS): read from a file, so the
+# demo's tokens survive a restart of the domain
+DEMO_KEY="$DOMAIN_DIR/config/$SB_DEMO_KEY_FILE"
+sb_demo_issuer_key "$DEMO_KEY"
+"${ASA[@]}" set-config-property --source=domain --propertyName="$SB_DEMO_KEY_PROPERTY" --propertyValue="$DEMO_KEY"
+log "demo issuer key: $DEMO_KEY (mode 600)"
 # the public demo users of realm-users.sh, for the integration-test domain (pom.xml sets REALM_USERS=true)
 if [[ "${REALM_USERS:-false}" == "true" ]]; then "$SB_SCRIPT_DIR/realm-users.sh" "$PAYARA_HOME" "$DOMAIN" "$ADMIN_PORT"; fi
 

@@ -252,6 +252,19 @@ sb_write_password_file() {
   ( umask 077 && printf 'AS_ADMIN_PASSWORD=%s\n' "$2" >"$1" ) || return 1
   chmod 600 "$1"
 }
+# The demo token issuer's key pair (docs/security.md): a file per domain (the cluster's members share
+# their DAS domain's), so the demo's tokens outlive a restart or redeploy and hold on every member.
+SB_DEMO_KEY_PROPERTY=switchboard.security.demo-issuer-key-file
+SB_DEMO_KEY_FILE=demo-issuer-key.pem
+# sb_demo_issuer_key <file>: a new EC P-256 key pair, PEM (PKCS#8 private key, then its public key),
+# readable by its owner only (umask 077, mode 600); an existing non-empty file is kept
+sb_demo_issuer_key() {
+  [[ -s "$1" ]] && return 0
+  command -v openssl >/dev/null || { log "openssl is needed to make the demo issuer's key $1" >&2; return 1; }
+  ( umask 077 && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" \
+      && openssl pkey -in "$1" -pubout >>"$1" ) || { log "cannot make the demo issuer's key $1" >&2; return 1; }
+  chmod 600 "$1"
+}
 # sb_auth_opts <password file>: sets the array SB_AUTH_OPTS to the asadmin options that log in with
 # it (--user admin --passwordfile <file>); empty if there is no such file (a domain created without
 # admin password, by an older version of these scripts: asadmin then works without credentials)

@@ -56,6 +56,10 @@ public class SecuritySettings {
     int demoTokenTtlS;
 
     @Inject
+    @ConfigProperty(name = "switchboard.security.demo-issuer-key-file")
+    Optional<String> demoIssuerKeyFile;
+
+    @Inject
     @ConfigProperty(name = "switchboard.security.container-roles",
             defaultValue = "switchboard-user,switchboard-admin,switchboard-publisher")
     String containerRoles;
@@ -128,6 +132,11 @@ public class SecuritySettings {
 
     public int demoTokenTtlS() {
         return demoTokenTtlS;
+    }
+
+    /** The demo issuer's key pair (JWK or PEM): its tokens then survive restarts and hold on every member reading it. */
+    public Optional<String> demoIssuerKeyFile() {
+        return demoIssuerKeyFile.map(String::strip).filter(s -> !s.isEmpty());
     }
 
     /** Roles a container-authenticated caller is tested for (JWT callers bring their groups). */

@@ -4,10 +4,8 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -20,10 +18,12 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The demo's token issuer: signs short-lived ES256 tokens with a key pair made in memory at start,
- * for users the container's realm has authenticated. It exists so the demo can run as two users in
- * two tabs of one browser (a session cookie is per browser); its tokens are valid on this member
- * only and die with it. Off unless {@code switchboard.security.demo-issuer=enabled}.
+ * The demo's token issuer: signs short-lived ES256 tokens for users the container's realm has
+ * authenticated. It exists so the demo can run as two users in two tabs of one browser (a session
+ * cookie is per browser). Its key pair ({@link DemoIssuerKey}) is made in memory at start, so its
+ * tokens are valid on this member only and die with it, unless it is read from a file: then they
+ * survive a restart and are valid on every member that reads the same file. Off unless
+ * {@code switchboard.security.demo-issuer=enabled}.
  */
 public final class DemoIssuer {
 
@@ -33,12 +33,14 @@ public final class DemoIssuer {
     private final TokenVerifier verifier;
     private final long ttlSeconds;
 
+    /** With a key pair made in memory. */
     public DemoIssuer(long ttlSeconds, int clockSkewS) {
-        try {
-            key = new ECKeyGenerator(Curve.P_256).keyID("demo-" + UUID.randomUUID()).generate();
-        } catch (JOSEException e) {
-            throw new IllegalStateException("cannot make the demo issuer's key", e);
-        }
+        this(DemoIssuerKey.generate(), ttlSeconds, clockSkewS);
+    }
+
+    /** With the given key pair (P-256, private). */
+    public DemoIssuer(ECKey key, long ttlSeconds, int clockSkewS) {
+        this.key = key;
         this.ttlSeconds = ttlSeconds;
         verifier = new TokenVerifier(new ImmutableJWKSet<>(new JWKSet(key.toPublicJWK())),
                 new TokenVerifier.Policy(Optional.of(ISSUER), Set.of(), clockSkewS, Set.of(JWSAlgorithm.ES256)));

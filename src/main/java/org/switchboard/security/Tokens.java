@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import org.switchboard.config.SecuritySettings;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.text.ParseException;
 import java.util.Arrays;
 import java.util.Optional;
@@ -16,7 +17,8 @@ import java.util.stream.Collectors;
 /**
  * Verifies the bearer tokens clients present, on the handshake and in a {@code refresh}: with the
  * keys the {@code mp.jwt.verify.*} settings name, and, when the demo issuer runs, with its key.
- * Resolved once at start; a key that cannot be read fails the deployment.
+ * Resolved once at start; a key that cannot be read (the demo issuer's key file included) fails the
+ * deployment.
  */
 @ApplicationScoped
 public class Tokens {
@@ -38,7 +40,17 @@ public class Tokens {
             throw new IllegalStateException("mp.jwt.verify.publickey(.location) cannot be read: " + e.getMessage(), e);
         }
         if (settings.demoIssuer()) {
-            demo = new DemoIssuer(settings.demoTokenTtlS(), settings.clockSkewS());
+            demo = settings.demoIssuerKeyFile()
+                    .map(file -> new DemoIssuer(demoKey(file), settings.demoTokenTtlS(), settings.clockSkewS()))
+                    .orElseGet(() -> new DemoIssuer(settings.demoTokenTtlS(), settings.clockSkewS()));
+        }
+    }
+
+    private static com.nimbusds.jose.jwk.ECKey demoKey(String file) {
+        try {
+            return DemoIssuerKey.load(Path.of(file));
+        } catch (IOException e) {
+            throw new IllegalStateException("switchboard.security.demo-issuer-key-file: " + e.getMessage(), e);
         }
     }
 
@@ -80,6 +92,7 @@ public class Tokens {
         String keys = configured == null ? "no token key configured"
                 : "tokens verified with " + settings.publicKeyLocation().orElse("mp.jwt.verify.publickey")
                 + settings.issuer().map(i -> ", issuer " + i).orElse("") + settings.audiences().map(a -> ", audiences " + a).orElse("");
-        return keys + (demo != null ? "; DEMO token issuer enabled (demo only)" : "");
+        return keys + (demo == null ? "" : "; DEMO token issuer enabled (demo only), key "
+                + settings.demoIssuerKeyFile().map(f -> "from " + f).orElse("made in memory"));
     }
 }
