@@ -26,7 +26,7 @@ public final class DisplayNames {
     }
 
     /** The first usable of the given claims, cleaned; the last one (the subject) always yields a name. */
-    static String fromClaims(String... candidates) {
+    public static String fromClaims(String... candidates) {
         for (String candidate : candidates) {
             String clean = clean(candidate);
             if (clean != null) {
