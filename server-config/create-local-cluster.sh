@@ -252,12 +252,17 @@ has_line "$SB_HISTORY_JNDI" <<<"$dg_refs" || { log "$SB_HISTORY_JNDI is not refe
 
 # --- 5b. the demo's sign-in (DEMO=true, the cluster-demo profile only) ----------------------
 # The demo page signs users in with the demo token issuer (docs/operations.md, "The demo's token
-# issuer"): on for the members' config, and the demo users in its file realm. Each member's issuer
-# has its own key: a tab signs in on the member it was loaded from.
+# issuer"): on for the members' config, and the demo users in its file realm. A tab signs in on the
+# member it was loaded from; every member signs with the DAS domain's key file (create-local-domain.sh),
+# so the token holds on all of them. The members accept each other's pages (allowed-origins), so a
+# page given every member (?hub=ws://...,ws://...) reconnects to another one when its own is gone.
 if [[ "${DEMO:-false}" == "true" ]]; then
   log "demo sign-in: switchboard.security.demo-issuer=enabled and the demo users on $CFG"
   "${ASA[@]}" set-config-property --source=config --sourceName="$CFG" \
       --propertyName=switchboard.security.demo-issuer --propertyValue=enabled
+  origins="$(for i in $(seq 1 "$MEMBERS"); do printf 'http://%s:%s,' "$SB_LOOPBACK" "$(sb_member_http_port "$i")"; done)"
+  "${ASA[@]}" set-config-property --source=config --sourceName="$CFG" \
+      --propertyName=switchboard.security.allowed-origins --propertyValue="${origins%,}"
   TARGET="$CFG" "$SB_SCRIPT_DIR/realm-users.sh" "$PAYARA_HOME" "$DOMAIN" "$ADMIN_PORT"
 fi
 

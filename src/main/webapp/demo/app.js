@@ -1,26 +1,30 @@
-// Switchboard chat demo: a plain ES module speaking the switchboard.v1 protocol (docs/protocol.md).
-// All user-supplied text is rendered with textContent, never as HTML.
+// Switchboard chat demo on the client library (client/src/switchboard.js, served at
+// /switchboard/client/): the library keeps the connection, reconnects with backoff, resumes the
+// channel where this tab left it and queues what is typed while offline; this page signs in, shows
+// what happens and renders the conversation. All user-supplied text is rendered with textContent,
+// never as HTML.
 //
 // Sign-in: the demo token issuer (POST demo/token; it exists only where the hub runs with
-// switchboard.security.demo-issuer=enabled, i.e. the demo domain) checks a realm user and answers a
+// switchboard.security.demo-issuer=enabled, i.e. the demo domains) checks a realm user and answers a
 // short-lived JWT. The token lives in this tab's memory and sessionStorage only, so two tabs of one
-// browser can be two users. It travels to the hub in the WebSocket subprotocol list
-// ("switchboard.v1", "bearer.<token>"), never in a URL, so it stays out of access logs. The issuer is
-// called without cookies (credentials: 'omit'): nothing but the token says who this tab is.
+// browser can be two users. The library asks for it (the `token` option) before every connection
+// attempt and when the hub warns that it expires; it travels in the WebSocket subprotocol list, never
+// in a URL. The issuer is called without cookies (credentials: 'omit'): nothing but the token says
+// who this tab is.
+//
+// ?hub=ws://a/switchboard/ws,ws://b/switchboard/ws gives the library several cluster members to
+// try in turn (default: the hub this page came from).
 
-const PROTOCOL = 'switchboard.v1';
-const BEARER_PREFIX = 'bearer.';
+import { Switchboard } from '../client/switchboard.js';
+
 const SESSION_KEY = 'switchboard.demo.session';
 const CHANNEL_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 const ERROR_TTL_MS = 8000;
 const MAX_ERRORS = 4;
-/** A token that expires sooner than this is renewed before the page (re)connects with it. */
+/** A token is renewed before a connection attempt once less than this (or half its life) is left. */
 const RENEW_BEFORE_CONNECT_MS = 90_000;
-/** Reconnect delays after a close or a refused handshake; the last one repeats. */
-const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000];
-/** Messages fetched from the channel's history when joining it. */
+/** Messages shown from the channel's history when joining it. */
 const HISTORY_ON_JOIN = 20;
-const REFUSED = 'refused (not signed in, or not allowed from this page)';
 
 const CLOSE_REASONS = {
   1000: 'normal closure',
@@ -31,6 +35,12 @@ const CLOSE_REASONS = {
   4001: 'slow consumer: the send queue overflowed',
   4002: 'heartbeat timeout',
   4003: 'token expired',
+};
+
+const UNRECOVERED = {
+  gone: 'some messages sent while this tab was away are no longer in the history',
+  unavailable: 'the history cannot be read now: messages sent while this tab was away may be missing',
+  'live-only': 'this channel keeps no history: messages sent while this tab was away are missing',
 };
 
 const $ = (id) => document.getElementById(id);
@@ -50,6 +60,7 @@ const ui = {
   status: $('status'),
   messages: $('messages'),
   empty: $('messages-empty'),
+  outbox: $('outbox'),
   compose: $('compose'),
   text: $('text'),
   send: $('send'),
@@ -67,6 +78,16 @@ export function hubUrl(pageUrl = import.meta.url) {
   return url.toString();
 }
 
+/** The hub URLs of ?hub= (comma-separated ws:/wss: URLs), else this page's own hub. */
+export function hubUrls(search = location.search, pageUrl = import.meta.url) {
+  const given = new URLSearchParams(search).get('hub');
+  if (!given) return [hubUrl(pageUrl)];
+  const urls = given.split(',').map((s) => s.trim()).filter(Boolean).map((s) => new URL(s));
+  const bad = urls.find((u) => u.protocol !== 'ws:' && u.protocol !== 'wss:');
+  if (!urls.length || bad) throw new Error(`?hub= must list ws:// or wss:// URLs${bad ? `, not ${bad}` : ''}`);
+  return urls.map(String);
+}
+
 /** The demo token issuer: /switchboard/demo/token. */
 export function issuerUrl(pageUrl = import.meta.url) {
   const url = new URL('token', pageUrl);
@@ -76,27 +97,29 @@ export function issuerUrl(pageUrl = import.meta.url) {
 }
 
 const state = {
-  session: null,         // {token, expiresAt, subject, name} from the issuer
+  session: null,         // {token, expiresAt, obtainedAt, subject, name} from the issuer
   signingIn: false,
   renewing: null,        // the token renewal in progress (a promise)
+  renewFirst: false,     // renew before the next attempt (the last handshake failed)
   channel: null,         // the channel this tab has joined (also while reconnecting), or null
-  ws: null,
-  opened: false,         // the current socket got through the handshake
-  me: null,              // {connection, name, user} from the welcome frame
-  subscribed: false,
-  nextId: 1,
-  pending: new Map(),    // request id -> {type, channel}
+  client: null,          // the Switchboard client of this visit to the channel
+  sub: null,             // its subscription to the channel
+  me: null,              // the welcome of the current connection
+  via: null,             // the hub URL of the current (or latest) attempt
+  subscribed: false,     // the hub accepted the subscription on the current connection
+  subscribedOn: null,    // ... whose connection id is this
+  refused: null,         // {code, message}: the hub refused the subscription
+  everConnected: false,  // this visit reached the hub at least once
+  reportedFailure: false,
+  lastClose: null,       // description of the latest lost connection
+  nextAttemptAt: null,
+  countdown: null,       // interval that refreshes the reconnect countdown
+  joinedAt: null,        // {epoch, seq}: the channel's position when this tab joined it
+  earlier: null,         // {count, divider}: the history shown on joining
+  delivered: new Set(),  // "epoch:seq" of the messages shown, to match acknowledged publications
   members: new Map(),    // connection id -> {name, user}
-  presenceQuery: null,   // id of the outstanding presence query
+  presenceQuery: null,   // token of the outstanding presence query
   bufferedEvents: [],    // join/leave events seen while the presence query is outstanding
-  historyQuery: null,    // id of the outstanding history request (history on join)
-  subscribedAt: null,    // {epoch, seq}: the channel's position when this tab joined it
-  last: null,            // {epoch, seq} of the newest message shown
-  seen: new Set(),       // "epoch:seq" of the messages shown (a resume or history may repeat some)
-  attempt: 0,            // reconnects since the last successful subscribe
-  retryTimer: null,
-  refusals: 0,           // refused handshakes in a row
-  renewFirst: false,     // renew the token before the next handshake (the last one was refused)
 };
 
 // ---------------------------------------------------------------- status and controls
@@ -104,11 +127,21 @@ const state = {
 function setStatus(kind, text) {
   ui.status.dataset.state = kind;
   ui.status.textContent = text;
+  if (kind === 'reconnecting' && state.nextAttemptAt !== null) ui.status.dataset.nextAttempt = String(state.nextAttemptAt);
+  else delete ui.status.dataset.nextAttempt;
 }
 
 function who() {
   if (state.me) return state.me.name || state.me.user || '?';
   return state.session ? state.session.name : '?';
+}
+
+function hostOf(url) {
+  try {
+    return new URL(url).host;
+  } catch (e) {
+    return String(url);
+  }
 }
 
 function renderControls() {
@@ -122,6 +155,11 @@ function renderControls() {
   ui.channel.disabled = joined;
   ui.join.disabled = !signedIn || joined;
   ui.leave.disabled = !joined;
+  const writable = joined && state.refused === null && state.client !== null && state.client.state !== 'closed';
+  const wasWritable = !ui.send.disabled;
+  ui.text.disabled = !writable;
+  ui.send.disabled = !writable;
+  if (writable && !wasWritable) ui.text.focus();
 }
 
 function renderIdentity() {
@@ -132,22 +170,72 @@ function renderIdentity() {
   } else {
     ui.whoami.textContent = state.me ? state.me.name : s.name;
     const parts = [`user ${state.me && state.me.user ? state.me.user : s.subject}`];
-    if (state.me) parts.push(`connection ${state.me.connection}`);
+    if (state.me) parts.push(`connection ${state.me.connection}`, `via ${hostOf(state.via)}`);
     parts.push(`token valid until ${formatTime(s.expiresAt)}`);
     ui.whoamiDetail.textContent = `(${parts.join(' \u00b7 ')})`;
   }
   renderControls();
 }
 
-function setComposeEnabled(enabled) {
-  ui.text.disabled = !enabled;
-  ui.send.disabled = !enabled;
-  if (enabled) ui.text.focus();
-}
-
 function describeClose(code, reason) {
   const known = CLOSE_REASONS[code] || 'closed';
   return reason ? `${code} ${known} (${reason})` : `${code} ${known}`;
+}
+
+function pendingNote() {
+  const n = ui.outbox.querySelectorAll('.outgoing.pending').length;
+  if (!n) return '';
+  return n === 1 ? ' \u00b7 1 message waiting to be sent' : ` \u00b7 ${n} messages waiting to be sent`;
+}
+
+/** The status line, from the client's connection state and the subscription's. */
+function renderStatus() {
+  const client = state.client;
+  if (!client) return;
+  const channel = `#${state.channel}`;
+  const pending = pendingNote();
+  switch (client.state) {
+    case 'connected':
+      if (state.refused) {
+        const why = state.refused.code === 'forbidden' ? 'not allowed on' : 'could not join';
+        setStatus('error', `connected as ${who()} \u00b7 ${why} ${channel} (${state.refused.code})`);
+      } else if (state.subscribed) {
+        setStatus('connected', `connected as ${who()} \u00b7 ${channel}${pending}`);
+      } else {
+        setStatus('connecting', `connected as ${who()} \u00b7 joining ${channel}\u2026${pending}`);
+      }
+      break;
+    case 'reconnecting': {
+      const at = state.nextAttemptAt;
+      const lost = state.lastClose ? ` \u00b7 ${state.lastClose}` : '';
+      if (at === null) {
+        setStatus('reconnecting', `reconnecting${lost}${pending}`);
+      } else {
+        const seconds = Math.max(0, Math.ceil((at - Date.now()) / 1000));
+        setStatus('reconnecting', `reconnecting \u00b7 next attempt in ${seconds} s (at ${formatTime(at)})${lost}${pending}`);
+      }
+      break;
+    }
+    case 'disconnected':
+      setStatus('disconnected', `disconnected${state.lastClose ? ` \u00b7 ${state.lastClose}` : ''}${pending}`);
+      break;
+    case 'closed':
+      setStatus('closed', `closed${state.lastClose ? ` \u00b7 ${state.lastClose}` : ''}`);
+      break;
+    default: // idle, connecting
+      setStatus('connecting', `connecting as ${who()}${state.via ? ` to ${hostOf(state.via)}` : ''}\u2026${pending}`);
+  }
+  if (client.state === 'reconnecting') startCountdown();
+  else stopCountdown();
+}
+
+function startCountdown() {
+  if (state.countdown === null) state.countdown = setInterval(renderStatus, 500);
+}
+
+function stopCountdown() {
+  clearInterval(state.countdown);
+  state.countdown = null;
 }
 
 // ---------------------------------------------------------------- errors
@@ -207,6 +295,7 @@ async function requestToken({ username, password, bearer }) {
   } else {
     init.body = new URLSearchParams({ username, password });
   }
+  const obtainedAt = Date.now();
   let response;
   try {
     response = await fetch(issuerUrl(), init);
@@ -231,7 +320,8 @@ async function requestToken({ username, password, bearer }) {
     throw new IssuerError('http', 'the token issuer answered without a token');
   }
   const subject = typeof body.subject === 'string' ? body.subject : '?';
-  return { token: body.token, expiresAt: body.expiresAt, subject, name: typeof body.name === 'string' ? body.name : subject };
+  const name = typeof body.name === 'string' ? body.name : subject;
+  return { token: body.token, expiresAt: body.expiresAt, obtainedAt, subject, name };
 }
 
 /** Renews the tab's token with the current one (one renewal at a time); resolves to the new session. */
@@ -249,6 +339,35 @@ function renewToken() {
       });
   }
   return state.renewing;
+}
+
+function dueForRenewal(session) {
+  const life = typeof session.obtainedAt === 'number' ? session.expiresAt - session.obtainedAt : Infinity;
+  return session.expiresAt - Date.now() < Math.min(RENEW_BEFORE_CONNECT_MS, life / 2);
+}
+
+/**
+ * The library's token provider for `client`: called before every connection attempt, and while
+ * connected when the hub warns that the token expires (then it always renews). A token the issuer
+ * no longer renews ends the sign-in; an unreachable issuer (the hub is down, or this page's member
+ * is gone) leaves the current token for the handshake to judge.
+ */
+async function provideToken(client) {
+  const session = state.session;
+  if (!session || state.client !== client) return null;
+  if (client.state === 'connected' || state.renewFirst || dueForRenewal(session)) {
+    try {
+      await renewToken();
+      state.renewFirst = false;
+    } catch (e) {
+      if (e.kind === 'invalid' && state.client === client) {
+        setTimeout(() => {
+          if (state.client === client) endSession(`${e.message}: sign in again`);
+        });
+      }
+    }
+  }
+  return state.session ? state.session.token : null;
 }
 
 async function signIn(username, password) {
@@ -273,7 +392,6 @@ async function signIn(username, password) {
 /** Ends this tab's sign-in (and its connection): the user must sign in again. */
 function endSession(reason) {
   disconnect();
-  state.channel = null;
   storeSession(null);
   resetView();
   if (reason) {
@@ -298,50 +416,34 @@ function payloadText(data) {
   return JSON.stringify(data);
 }
 
+/** Appends to the conversation, above the messages still waiting to be sent. */
 function appendToLog(el) {
   const log = ui.messages;
   const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
   ui.empty.hidden = true;
-  log.append(el);
+  log.insertBefore(el, ui.outbox);
   if (nearBottom) log.scrollTop = log.scrollHeight;
-}
-
-/** Whether a message is new to this view (and remembers it as the newest position if it is). */
-function acceptMessage(frame) {
-  if (typeof frame.epoch !== 'number' || typeof frame.seq !== 'number') return true;
-  const key = `${frame.epoch}:${frame.seq}`;
-  if (state.seen.has(key)) return false;
-  state.seen.add(key);
-  const last = state.last;
-  if (!last || frame.epoch > last.epoch || (frame.epoch === last.epoch && frame.seq > last.seq)) {
-    state.last = { epoch: frame.epoch, seq: frame.seq };
-  }
-  return true;
 }
 
 function isOwn(from) {
   const me = state.me;
-  if (!me || !from) return false;
-  return from.connection === me.connection || (typeof from.user === 'string' && from.user === me.user);
+  if (!from) return false;
+  if (me && from.connection === me.connection) return true;
+  const user = me && me.user ? me.user : state.session && state.session.subject;
+  return typeof from.user === 'string' && from.user === user;
 }
 
-function buildMessage(frame) {
-  const from = frame.from || {};
-  const own = isOwn(from);
-  const item = document.createElement('div');
-  item.className = own ? 'msg own' : 'msg';
-  if (frame.seq !== undefined) item.dataset.seq = String(frame.seq);
-
+function metaLine(name, title, ts, own) {
   const meta = document.createElement('div');
   meta.className = 'meta';
   const sender = document.createElement('span');
   sender.className = 'from';
-  sender.textContent = from.name || from.user || 'unknown';
-  if (from.user) sender.title = `user ${from.user}`;
+  sender.textContent = name;
+  if (title) sender.title = title;
   const when = document.createElement('time');
   when.className = 'time';
-  if (typeof frame.ts === 'number') when.dateTime = new Date(frame.ts).toISOString();
-  when.textContent = formatTime(frame.ts);
+  if (typeof ts === 'number') when.dateTime = new Date(ts).toISOString();
+  when.textContent = formatTime(ts);
   meta.append(sender, when);
   if (own) {
     const tag = document.createElement('span');
@@ -349,13 +451,60 @@ function buildMessage(frame) {
     tag.textContent = 'you';
     meta.append(tag);
   }
+  return meta;
+}
 
+function buildMessage(m) {
+  const from = m.from || {};
+  const own = isOwn(from);
+  const item = document.createElement('div');
+  item.className = own ? 'msg own' : 'msg';
+  item.dataset.epoch = String(m.epoch);
+  item.dataset.seq = String(m.seq);
   const body = document.createElement('div');
   body.className = 'text';
-  body.textContent = payloadText(frame.data);
-
-  item.append(meta, body);
+  body.textContent = payloadText(m.data);
+  item.append(metaLine(from.name || from.user || 'unknown', from.user ? `user ${from.user}` : '', m.ts, own), body);
   return item;
+}
+
+/** Whether a message was in the channel before this tab joined (the recent history). */
+function isEarlier(m) {
+  const at = state.joinedAt;
+  return at === null || (m.epoch === at.epoch && m.seq <= at.seq);
+}
+
+function onMessage(m) {
+  const item = buildMessage(m);
+  if (isEarlier(m)) {
+    item.classList.add('earlier');
+    showEarlier(item);
+  } else {
+    appendToLog(item);
+  }
+  const key = `${m.epoch}:${m.seq}`;
+  state.delivered.add(key);
+  ui.outbox.querySelectorAll('.outgoing.acknowledged').forEach((el) => {
+    if (el.dataset.position === key) el.remove();
+  });
+  renderStatus();
+}
+
+/** History shown on joining goes above everything shown live, under one divider. */
+function showEarlier(item) {
+  ui.empty.hidden = true;
+  if (!state.earlier) {
+    const divider = document.createElement('div');
+    divider.className = 'notice';
+    ui.empty.after(divider);
+    state.earlier = { count: 0, divider, last: divider };
+  }
+  const earlier = state.earlier;
+  earlier.last.after(item);
+  earlier.last = item;
+  earlier.count++;
+  earlier.divider.textContent = earlier.count === 1 ? 'one earlier message' : `${earlier.count} earlier messages`;
+  ui.messages.scrollTop = ui.messages.scrollHeight;
 }
 
 function renderNotice(text) {
@@ -377,36 +526,57 @@ function renderProblem(code, text) {
   appendToLog(item);
 }
 
-function onHistory(frame) {
-  if (frame.id === undefined || frame.id !== state.historyQuery || frame.channel !== state.channel) return;
-  state.historyQuery = null;
-  const at = state.subscribedAt;
-  const messages = frame.data && Array.isArray(frame.data.messages) ? frame.data.messages : [];
-  const fragment = document.createDocumentFragment();
-  let shown = 0;
-  for (const m of messages) {
-    // only what was there before this tab joined: later ones arrive (or arrived) live
-    if (!m || !at || m.epoch !== at.epoch || typeof m.seq !== 'number' || m.seq > at.seq) continue;
-    if (!acceptMessage(m)) continue;
-    fragment.append(buildMessage(m));
-    shown++;
-  }
-  if (!shown) return;
-  const divider = document.createElement('div');
-  divider.className = 'notice';
-  divider.textContent = shown === 1 ? 'one earlier message' : `${shown} earlier messages`;
-  fragment.prepend(divider);
-  ui.empty.hidden = true;
-  ui.empty.after(fragment); // above everything shown since joining
-  ui.messages.scrollTop = ui.messages.scrollHeight;
-}
-
 function resetView() {
   ui.messages.querySelectorAll('.msg, .notice').forEach((el) => el.remove());
+  ui.outbox.replaceChildren();
   ui.empty.hidden = false;
-  state.seen = new Set();
-  state.last = null;
-  state.subscribedAt = null;
+  state.joinedAt = null;
+  state.earlier = null;
+  state.delivered = new Set();
+}
+
+// ---------------------------------------------------------------- sending (the outbox)
+
+/**
+ * Publishes {text}: shown as pending below the conversation until the hub acknowledges it (the
+ * library queues it while offline and sends it once connected), then replaced by the message as
+ * the channel delivers it; a publication the library gives up on stays, marked with its error.
+ */
+function send(text) {
+  const sub = state.sub;
+  const item = document.createElement('div');
+  item.className = 'outgoing own pending';
+  const body = document.createElement('div');
+  body.className = 'text';
+  body.textContent = text;
+  const tag = document.createElement('span');
+  tag.className = 'state';
+  tag.textContent = 'sending\u2026';
+  item.append(metaLine(who(), '', Date.now(), true), body, tag);
+  ui.outbox.append(item);
+  ui.empty.hidden = true;
+  ui.messages.scrollTop = ui.messages.scrollHeight;
+  renderStatus();
+
+  sub.publish({ text }).then(
+    (result) => {
+      if (state.sub !== sub) return;
+      item.classList.replace('pending', 'acknowledged');
+      tag.textContent = 'sent';
+      const key = result && typeof result.seq === 'number' ? `${result.epoch}:${result.seq}` : null;
+      if (key === null || state.delivered.has(key)) item.remove();
+      else item.dataset.position = key;
+      renderStatus();
+    },
+    (error) => {
+      if (state.sub !== sub) return;
+      const code = error && error.code ? String(error.code) : 'error';
+      item.classList.replace('pending', 'failed');
+      item.dataset.code = code;
+      tag.textContent = `not sent: ${code}${error && error.message ? ` \u2014 ${error.message}` : ''}`;
+      showError(`message not sent (${code})`);
+      renderStatus();
+    });
 }
 
 // ---------------------------------------------------------------- presence
@@ -443,289 +613,206 @@ function applyPresenceEvent(type, member) {
   else state.members.delete(member.connection);
 }
 
-function onPresenceEvent(frame) {
-  if (frame.channel !== state.channel) return;
-  const member = frame.data || {};
+function onPresenceEvent(type, member) {
   const known = state.members.has(member.connection);
-  applyPresenceEvent(frame.type, member);
+  applyPresenceEvent(type, member);
   // Replayed on top of the snapshot when the query answers, so nothing that raced it is lost.
-  if (state.presenceQuery !== null) state.bufferedEvents.push([frame.type, member]);
+  if (state.presenceQuery !== null) state.bufferedEvents.push([type, member]);
   renderPresence();
   const isMe = state.me && member.connection === state.me.connection;
-  if (!isMe && frame.type === 'join' && !known) renderNotice(`${memberLabel(toMember(member))} joined`);
-  if (!isMe && frame.type === 'leave' && known) renderNotice(`${memberLabel(toMember(member))} left`);
+  if (!isMe && type === 'join' && !known) renderNotice(`${memberLabel(toMember(member))} joined`);
+  if (!isMe && type === 'leave' && known) renderNotice(`${memberLabel(toMember(member))} left`);
 }
 
-function onPresenceSnapshot(frame) {
-  if (frame.id !== undefined && frame.id !== state.presenceQuery) return;
-  if (frame.channel !== state.channel) return;
-  const members = (frame.data && Array.isArray(frame.data.members)) ? frame.data.members : [];
-  state.members = new Map();
-  for (const m of members) {
-    if (m && typeof m.connection === 'string') state.members.set(m.connection, toMember(m));
-  }
-  for (const [type, member] of state.bufferedEvents) applyPresenceEvent(type, member);
+function queryPresence(sub) {
+  const query = {};
+  state.presenceQuery = query;
   state.bufferedEvents = [];
+  sub.presence().then(
+    (members) => {
+      if (state.presenceQuery !== query || state.sub !== sub) return;
+      state.members = new Map();
+      for (const m of members) {
+        if (m && typeof m.connection === 'string') state.members.set(m.connection, toMember(m));
+      }
+      for (const [type, member] of state.bufferedEvents) applyPresenceEvent(type, member);
+      state.bufferedEvents = [];
+      state.presenceQuery = null;
+      renderPresence();
+    },
+    (error) => {
+      if (state.presenceQuery !== query) return;
+      state.presenceQuery = null;
+      state.bufferedEvents = [];
+      if (error && error.code !== 'closed' && error.code !== 'disconnected') renderProblem(error.code || 'error', `presence query refused \u2014 ${error.message}`);
+    });
+}
+
+function clearPresence() {
+  state.members = new Map();
   state.presenceQuery = null;
+  state.bufferedEvents = [];
   renderPresence();
 }
 
-// ---------------------------------------------------------------- wire
+// ---------------------------------------------------------------- connection (the library)
 
-function send(type, fields = {}) {
-  const ws = state.ws;
-  if (!ws || ws.readyState !== WebSocket.OPEN) return null;
-  const id = String(state.nextId++);
-  state.pending.set(id, { type, channel: fields.channel });
-  ws.send(JSON.stringify({ type, id, ...fields }));
-  return id;
-}
-
-function onSubscribed(data) {
+function onSubscribed(sub, event) {
+  const connection = state.me ? state.me.connection : null;
+  if (state.subscribed && state.subscribedOn === connection) return; // `ready` and the event: one subscription
+  const first = state.joinedAt === null;
   state.subscribed = true;
-  state.attempt = 0;
-  setStatus('connected', `connected as ${who()} \u00b7 #${state.channel}`);
-  setComposeEnabled(true);
-  state.presenceQuery = send('presence', { channel: state.channel });
-  state.bufferedEvents = [];
-  const position = typeof data.epoch === 'number' && typeof data.seq === 'number' ? { epoch: data.epoch, seq: data.seq } : null;
-  if (state.subscribedAt === null) {
-    // first subscription of this visit to the channel: show what it said before
-    state.subscribedAt = position;
-    if (position && position.seq > 0) {
-      state.historyQuery = send('history', { channel: state.channel, limit: HISTORY_ON_JOIN });
-    }
-  } else if (data.recovered === false) {
-    renderNotice('reconnected; some messages sent meanwhile could not be recovered');
+  state.subscribedOn = connection;
+  state.refused = null;
+  if (first) {
+    state.joinedAt = typeof event.epoch === 'number' && typeof event.seq === 'number'
+      ? { epoch: event.epoch, seq: event.seq } : { epoch: NaN, seq: -1 };
+  } else if (event.recovered === false) {
+    renderNotice('reconnected; not everything sent meanwhile could be recovered');
   } else {
     renderNotice('reconnected');
   }
+  queryPresence(sub);
+  renderControls();
+  renderStatus();
 }
 
-function onReply(frame) {
-  const request = frame.id !== undefined ? state.pending.get(frame.id) : undefined;
-  if (frame.id !== undefined) state.pending.delete(frame.id);
-  const data = frame.data || {};
-  if (data.ok) {
-    if (request && request.type === 'subscribe' && request.channel === state.channel) onSubscribed(data);
-    if (request && request.type === 'refresh' && state.session && typeof data.expiresAt === 'number') {
-      storeSession({ ...state.session, expiresAt: data.expiresAt });
-    }
-    return;
-  }
-  const error = data.error || {};
-  const code = typeof error.code === 'string' ? error.code : 'error';
-  const detail = typeof error.message === 'string' && error.message ? ` \u2014 ${error.message}` : '';
-  const type = request ? request.type : 'request';
-  const where = request && request.channel ? ` #${request.channel}` : '';
-  if (type === 'subscribe' && request.channel === state.channel) {
-    const why = code === 'forbidden' ? 'not allowed on' : 'could not join';
-    setStatus('error', `connected as ${who()} \u00b7 ${why} #${state.channel} (${code})`);
-    renderProblem(code, `${type}${where} refused${detail}`);
-  } else if (type === 'refresh') {
-    renderProblem(code, `token refresh refused${detail}; the hub will close the connection when the token expires`);
-    showError(`token refresh refused: ${code}`);
-  } else {
-    renderProblem(code, `${type}${where} refused${detail}`);
-  }
-}
-
-/** The hub says the token expires soon: renew it at the issuer and hand the new one to the hub. */
-async function onExpiring() {
-  const ws = state.ws;
-  try {
-    await renewToken();
-  } catch (e) {
-    showError(`could not renew the sign-in: ${e.message}`);
-    return;
-  }
-  if (state.ws === ws && state.session) send('refresh', { token: state.session.token });
-}
-
-function onFrame(frame) {
-  switch (frame.type) {
-    case 'welcome': {
-      const data = frame.data || {};
-      state.me = { connection: data.connection, name: data.name, user: data.user };
-      state.refusals = 0;
-      renderIdentity();
-      setStatus('connecting', `joining #${state.channel} as ${who()}\u2026`);
-      const since = state.last || state.subscribedAt;
-      send('subscribe', since ? { channel: state.channel, since } : { channel: state.channel });
-      break;
-    }
-    case 'reply':
-      onReply(frame);
-      break;
-    case 'message':
-      if (frame.channel === state.channel && acceptMessage(frame)) appendToLog(buildMessage(frame));
-      break;
-    case 'join':
-    case 'leave':
-      onPresenceEvent(frame);
-      break;
-    case 'presence':
-      onPresenceSnapshot(frame);
-      break;
-    case 'history':
-      onHistory(frame);
-      break;
-    case 'expiring':
-      onExpiring();
-      break;
-    case 'pong':
-      break;
-    default:
-      // Newer hubs may add frame types; ignore what we do not understand.
-      break;
-  }
-}
-
-function onData(event) {
-  if (typeof event.data !== 'string') return;
-  for (const part of event.data.split('\n')) {
-    if (!part.trim()) continue;
-    let frame;
-    try {
-      frame = JSON.parse(part);
-    } catch (e) {
-      showError('received a malformed frame from the hub');
-      continue;
-    }
-    if (frame && typeof frame === 'object') onFrame(frame);
-  }
-}
-
-/** Forgets the current connection's state (not the channel view or the tab's channel). */
-function resetConnection() {
-  state.ws = null;
-  state.opened = false;
-  state.me = null;
+function onSubscriptionError(error) {
+  if (state.refused && state.refused.error === error) return;
+  const code = error && error.code ? String(error.code) : 'error';
+  const detail = error && error.message ? ` \u2014 ${error.message}` : '';
+  if (code === 'closed' || code === 'unsubscribed') return;
+  if (state.refused && state.refused.code === code && !state.subscribed) return;
   state.subscribed = false;
-  state.pending.clear();
-  state.members = new Map();
-  state.presenceQuery = null;
-  state.bufferedEvents = [];
-  state.historyQuery = null;
-  renderPresence();
-  setComposeEnabled(false);
+  state.refused = { code, error };
+  renderProblem(code, `subscribe #${state.channel} refused${detail}`);
+  renderControls();
+  renderStatus();
+}
+
+function onDisconnected(event) {
+  state.subscribed = false;
+  state.me = null;
+  clearPresence();
   renderIdentity();
-}
-
-/** Closes the current socket, if any, without reconnecting. */
-function disconnect() {
-  clearTimeout(state.retryTimer);
-  state.retryTimer = null;
-  const ws = state.ws;
-  if (ws) {
-    if (ws.readyState === WebSocket.OPEN) {
-      if (state.subscribed) ws.send(JSON.stringify({ type: 'unsubscribe', channel: state.channel }));
-      ws.close(1000, 'bye');
-    } else if (ws.readyState === WebSocket.CONNECTING) {
-      ws.close();
-    }
-  }
-  resetConnection();
-}
-
-function scheduleReconnect() {
-  const base = BACKOFF_MS[Math.min(state.attempt, BACKOFF_MS.length - 1)];
-  state.attempt++;
-  const delay = Math.round(base * (0.8 + Math.random() * 0.4));
-  state.retryTimer = setTimeout(() => {
-    state.retryTimer = null;
-    openSocket();
-  }, delay);
-  return Math.max(1, Math.round(delay / 1000));
-}
-
-function onClose(ws, event) {
-  if (state.ws !== ws) return; // a socket this tab already let go of
-  const opened = state.opened;
-  resetConnection();
-  if (state.channel === null) return;
-  if (event.code === 4003) {
-    endSession('the sign-in expired (close 4003): sign in again');
-    return;
-  }
-  if (!opened) {
-    // The browser shows a refused handshake (401, 403, 429) only as an error and close 1006.
-    state.refusals++;
+  if (event.wasConnected) {
+    state.lastClose = `lost: ${describeClose(event.code, event.reason)}`;
+    renderNotice(`connection lost: ${describeClose(event.code, event.reason)}`);
+    if (event.code === 4003) state.renewFirst = true;
+  } else {
+    // A browser shows a refused handshake (401, 403, 429) and an unreachable hub alike: 1006.
     state.renewFirst = true;
-    if (state.refusals === 1) renderProblem('refused', `${REFUSED}; the hub did not accept the connection`);
-    const seconds = scheduleReconnect();
-    setStatus('refused', `${REFUSED} \u00b7 retrying in ${seconds} s`);
-    return;
-  }
-  const why = describeClose(event.code, event.reason);
-  renderNotice(`connection closed: ${why}`);
-  const seconds = scheduleReconnect();
-  setStatus('closed', `offline \u00b7 closed ${why} \u00b7 reconnecting in ${seconds} s`);
-}
-
-/** Opens a socket for the tab's channel with the tab's token (renewed first when due). */
-async function openSocket() {
-  const channel = state.channel;
-  if (channel === null || state.ws) return;
-  if (!state.session) {
-    endSession('not signed in');
-    return;
-  }
-  if (state.renewFirst || state.session.expiresAt - Date.now() < RENEW_BEFORE_CONNECT_MS) {
-    setStatus('connecting', `renewing the sign-in of ${state.session.name}\u2026`);
-    try {
-      await renewToken();
-      state.renewFirst = false;
-    } catch (e) {
-      if (e.kind === 'invalid' || state.session.expiresAt <= Date.now()) {
-        endSession(`${e.message}: sign in again`);
-        return;
-      }
-      // the issuer is unreachable: try the handshake anyway, it decides
+    state.lastClose = 'the hub did not accept the connection or cannot be reached';
+    if (!state.everConnected && !state.reportedFailure) {
+      state.reportedFailure = true;
+      renderProblem('unreachable', 'the hub did not accept the connection (not signed in, not allowed from this page) or cannot be reached; retrying');
     }
-    if (state.channel !== channel || state.ws) return; // left (or joined again) meanwhile
   }
-  setStatus('connecting', `connecting as ${state.session.name}\u2026`);
-  let ws;
-  try {
-    ws = new WebSocket(hubUrl(), [PROTOCOL, BEARER_PREFIX + state.session.token]);
-  } catch (e) {
-    showError(`cannot open WebSocket: ${e.message}`);
-    state.channel = null;
-    resetConnection();
-    setStatus('offline', 'offline');
-    return;
-  }
-  state.ws = ws;
-  state.opened = false;
-  ws.addEventListener('open', () => {
-    if (state.ws === ws) state.opened = true;
-  });
-  ws.addEventListener('message', (event) => {
-    if (state.ws === ws) onData(event);
-  });
-  ws.addEventListener('close', (event) => onClose(ws, event));
+  renderStatus();
 }
 
+/** A client of its own for each visit to a channel; events of a client let go of are ignored. */
 function join(channel) {
   if (location.protocol !== 'http:' && location.protocol !== 'https:') {
     showError('open this page from the Switchboard server (http://host/switchboard/) to connect');
     return;
   }
+  let urls;
+  try {
+    urls = hubUrls();
+  } catch (e) {
+    showError(e.message);
+    return;
+  }
   disconnect();
   resetView();
   state.channel = channel;
-  state.attempt = 0;
-  state.refusals = 0;
+  state.refused = null;
+  state.everConnected = false;
+  state.reportedFailure = false;
+  state.lastClose = null;
+
+  const client = new Switchboard({ url: urls.length === 1 ? urls[0] : urls, token: () => provideToken(client) });
+  const mine = (handler) => (event) => {
+    if (state.client === client) handler(event);
+  };
+  state.client = client;
+  wire(client, mine);
+  client.connect();
+  const sub = client.subscribe(channel, { recent: HISTORY_ON_JOIN });
+  state.sub = sub;
+  const ours = (handler) => (event) => {
+    if (state.sub === sub) handler(event);
+  };
+  sub.on('message', ours(onMessage));
+  sub.on('join', ours((m) => onPresenceEvent('join', m)));
+  sub.on('leave', ours((m) => onPresenceEvent('leave', m)));
+  sub.on('subscribed', ours((e) => onSubscribed(sub, e)));
+  sub.on('unrecovered', ours((e) => {
+    const reason = UNRECOVERED[e.reason] || `some messages could not be recovered (${e.reason})`;
+    renderProblem('unrecovered', reason);
+  }));
+  sub.on('error', ours(onSubscriptionError));
+  sub.ready.then(ours((e) => onSubscribed(sub, e)), ours(onSubscriptionError));
   renderControls();
-  openSocket();
+  renderStatus();
+}
+
+function wire(client, mine) {
+  client.on('state', mine(() => {
+    renderControls();
+    renderStatus();
+  }));
+  client.on('connecting', mine((e) => {
+    state.via = e.url;
+    renderStatus();
+  }));
+  client.on('connected', mine((welcome) => {
+    state.me = welcome;
+    state.everConnected = true;
+    state.subscribed = false;
+    state.lastClose = null;
+    state.nextAttemptAt = null;
+    renderIdentity();
+    renderStatus();
+  }));
+  client.on('reconnecting', mine((e) => {
+    state.nextAttemptAt = e.at;
+    renderStatus();
+  }));
+  client.on('disconnected', mine(onDisconnected));
+  client.on('closed', mine((e) => {
+    const why = e.error ? `${e.error.code}: ${e.error.message}` : e.code ? describeClose(e.code, e.reason) : 'closed';
+    state.lastClose = why;
+    state.subscribed = false;
+    state.me = null;
+    clearPresence();
+    renderIdentity();
+    renderProblem(e.error ? String(e.error.code) : 'closed', `the connection ended for good (${why}); join again to reconnect`);
+    renderStatus();
+  }));
+  client.on('error', mine((e) => showError(`${e.code}: ${e.message}`)));
+}
+
+/** Lets go of the current client (closing its connection for good) without touching the view. */
+function disconnect() {
+  const client = state.client;
+  state.client = null;
+  state.sub = null;
+  state.channel = null;
+  state.me = null;
+  state.subscribed = false;
+  state.nextAttemptAt = null;
+  stopCountdown();
+  clearPresence();
+  if (client) client.close();
+  renderIdentity();
 }
 
 function leave() {
   if (state.channel === null) return;
   disconnect();
-  state.channel = null;
-  renderControls();
+  ui.outbox.replaceChildren();
   setStatus('offline', `signed in as ${who()} \u00b7 offline \u00b7 left the channel`);
 }
 
@@ -765,18 +852,15 @@ ui.leave.addEventListener('click', leave);
 ui.compose.addEventListener('submit', (event) => {
   event.preventDefault();
   const text = ui.text.value;
-  if (!text.trim() || !state.subscribed) return;
-  if (send('publish', { channel: state.channel, data: { text } }) !== null) {
-    ui.text.value = '';
-  } else {
-    showError('not connected');
-  }
+  if (!text.trim() || !state.sub || state.refused) return;
+  ui.text.value = '';
+  send(text);
 });
 
 window.addEventListener('beforeunload', () => {
-  const ws = state.ws;
-  state.ws = null;
-  if (ws && ws.readyState === WebSocket.OPEN) ws.close(1000, 'page closed');
+  const client = state.client;
+  state.client = null;
+  if (client) client.close();
 });
 
 // Prefill from ?user=...&channel=... for shareable links (never a password or a token).
@@ -786,5 +870,5 @@ window.addEventListener('beforeunload', () => {
   if (params.get('channel')) ui.channel.value = params.get('channel');
 }
 state.session = loadSession();
-resetConnection();
+renderIdentity();
 setStatus('offline', state.session ? `signed in as ${state.session.name} \u00b7 join a channel` : 'offline \u00b7 sign in to chat');

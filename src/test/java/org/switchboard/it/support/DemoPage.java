@@ -30,12 +30,17 @@ public record DemoPage(String who, WebDriver driver, String handle) {
      * types the user name into the sign-in form.
      */
     public static DemoPage open(URL base, String who, WebDriver driver, boolean newTab) {
+        String url = base.toExternalForm();
+        return open(url.endsWith("/") ? url : url + "/", who, driver, newTab);
+    }
+
+    /** Like {@link #open(URL, String, WebDriver, boolean)}, at a page URL that may carry a query (e.g. {@code ?hub=...}). */
+    public static DemoPage open(String url, String who, WebDriver driver, boolean newTab) {
         if (newTab) {
             driver.switchTo().newWindow(WindowType.TAB);
         }
         DemoPage page = new DemoPage(who, driver, driver.getWindowHandle());
-        String url = base.toExternalForm();
-        driver.get(url.endsWith("/") ? url : url + "/");
+        driver.get(url);
         new WebDriverWait(driver, WAIT)
                 .withMessage(() -> "demo page did not load; " + page.describe())
                 .until(d -> "offline".equals(d.findElement(By.id("status")).getDomAttribute("data-state"))
@@ -116,6 +121,40 @@ public record DemoPage(String who, WebDriver driver, String handle) {
                         .orElse(null));
     }
 
+    /** The texts of the messages the conversation shows (delivered by the hub), in page order. */
+    public List<String> messageTexts() {
+        return focus().findElements(By.cssSelector("#messages .msg .text")).stream().map(DemoPage::text).toList();
+    }
+
+    /** The {@code epoch:seq} of the messages the conversation shows, in page order. */
+    public List<String> messagePositions() {
+        return focus().findElements(By.cssSelector("#messages .msg")).stream()
+                .map(m -> m.getDomAttribute("data-epoch") + ":" + m.getDomAttribute("data-seq"))
+                .toList();
+    }
+
+    /** The texts of this tab's publications the hub has not acknowledged yet (shown below the conversation). */
+    public List<String> pendingTexts() {
+        return focus().findElements(By.cssSelector("#outbox .outgoing.pending .text")).stream().map(DemoPage::text).toList();
+    }
+
+    /** Everything in the outbox (pending, acknowledged but not yet delivered, failed), with its state. */
+    public List<String> outbox() {
+        return focus().findElements(By.cssSelector("#outbox .outgoing")).stream()
+                .map(o -> o.getDomAttribute("class") + ": " + text(o))
+                .toList();
+    }
+
+    /** Waits until the status line's {@code data-state} is {@code state}; returns the status element. */
+    public WebElement awaitStatus(String state, Duration limit) {
+        return new WebDriverWait(focus(), limit)
+                .withMessage(() -> who + "'s status did not become " + state + "; " + describe())
+                .until(d -> {
+                    WebElement status = d.findElement(By.id("status"));
+                    return state.equals(status.getDomAttribute("data-state")) ? status : null;
+                });
+    }
+
     /** The presence panel's entries, sorted. */
     public List<String> presence() {
         return focus().findElements(By.cssSelector("#presence li")).stream()
@@ -146,7 +185,8 @@ public record DemoPage(String who, WebDriver driver, String handle) {
             List<String> log = d.findElements(By.cssSelector("#messages .msg .text, #messages .notice")).stream()
                     .map(DemoPage::text)
                     .toList();
-            return who + ": status='" + status + "', presence=" + presence() + ", log=" + log + ", errors='" + errors + "'";
+            return who + ": status='" + status + "', presence=" + presence() + ", log=" + log + ", outbox=" + outbox()
+                    + ", errors='" + errors + "'";
         } catch (RuntimeException e) {
             return "page state unavailable: " + e;
         }

@@ -1,0 +1,101 @@
+package org.switchboard.it.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The IT domain's server process, for tests that restart the hub for real: {@code asadmin stop-domain}
+ * and {@code start-domain} (local commands: they need no admin password). The deployment of the
+ * running test class is in the domain's configuration, so the started domain loads it again, and
+ * Arquillian goes on deploying the next classes into the same domain. A test that stops the domain
+ * must start it again whatever happens ({@link #ensureRunning(URL)} in an {@code @AfterEach}).
+ */
+public final class ItDomain {
+
+    private static final String NAME = System.getProperty("switchboard.it.domain", "switchboard-it");
+    private static final Duration STOP_LIMIT = Duration.ofMinutes(3);
+    private static final Duration START_LIMIT = Duration.ofMinutes(5);
+
+    private boolean stopped;
+
+    /** Stops the domain (the hub with it); returns how long it took. */
+    public Duration stop() throws Exception {
+        stopped = true;
+        return asadmin(STOP_LIMIT, "stop-domain", "--domaindir", domainsDir(), NAME);
+    }
+
+    /** Starts the domain (it loads the hub at start) and waits until {@code base} answers; returns how long that took. */
+    public Duration start(URL base) throws Exception {
+        long t0 = System.nanoTime();
+        asadmin(START_LIMIT, "start-domain", "--domaindir", domainsDir(), NAME);
+        stopped = false;
+        awaitPage(base, Duration.ofMinutes(2));
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /** Starts the domain again if this object stopped it and did not start it. */
+    public void ensureRunning(URL base) throws Exception {
+        if (stopped) {
+            start(base);
+        }
+    }
+
+    /** Polls {@code base} (the welcome page) until it answers 200, bounded by {@code limit}. */
+    private static void awaitPage(URL base, Duration limit) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + limit.toNanos();
+        int status = -1;
+        while (System.nanoTime() < deadline) {
+            try {
+                status = http.send(HttpRequest.newBuilder(URI.create(base.toExternalForm())).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                status = -1;
+            }
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+        throw new IllegalStateException(base + " did not answer 200 within " + limit + " after start-domain (last: " + status + ")");
+    }
+
+    private static String domainsDir() {
+        return new File(System.getProperty("payara.home", "target/payara6"), "glassfish/domains").getAbsolutePath();
+    }
+
+    private static Duration asadmin(Duration limit, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(new File(System.getProperty("payara.home", "target/payara6"), "bin/asadmin").getAbsolutePath());
+        command.addAll(List.of(arguments));
+        Path output = Files.createTempFile("asadmin", ".out");
+        long t0 = System.nanoTime();
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + " did not finish within " + limit + ": "
+                        + Files.readString(output));
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed with " + process.exitValue() + ": "
+                        + Files.readString(output));
+            }
+            return Duration.ofNanos(System.nanoTime() - t0);
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+}
