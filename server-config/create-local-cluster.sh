@@ -42,6 +42,9 @@
 #   kept), PG_EXTERNAL=1 (use a running PostgreSQL: no start/stop; PG_HOST, PG_PORT, PG_DATABASE,
 #   PG_USER, PG_PASSWORD, defaults 127.0.0.1, 25432, switchboard x3), PG_JDBC_JAR (the driver;
 #   default the newest target/jdbc-drivers/postgresql-*.jar, else one from ~/.m2).
+#   Ports (lib.sh; give the same to every cluster script): SB_CLUSTER_PORTBASE (DAS, default 30000),
+#   SB_CLUSTER_MEMBER_STEP (member i at portbase + i * step, default 1000), SB_BROKER_PORT, SB_PG_PORT.
+#   DEMO=true: the demo's sign-in (section 5b).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -47,17 +47,20 @@ SB_DEMO_HTTP_PORT=8080
 
 # The local cluster (create-local-cluster.sh and its companions).
 SB_CLUSTER_DOMAIN=switchboard-cluster
-SB_CLUSTER_PORTBASE=30000                  # DAS: admin +48, HTTP +80, Hazelcast +49
+# Ports move with SB_CLUSTER_PORTBASE, SB_CLUSTER_MEMBER_STEP, SB_BROKER_PORT and SB_PG_PORT in the
+# environment (e.g. a second cluster for the tests next to the demo's); pass the same ones to every script.
+SB_CLUSTER_PORTBASE="${SB_CLUSTER_PORTBASE:-30000}"   # DAS: admin +48, HTTP +80, Hazelcast +49
+SB_CLUSTER_MEMBER_STEP="${SB_CLUSTER_MEMBER_STEP:-1000}"  # member i: portbase + i * step
 SB_CLUSTER_ADMIN_PORT=$((SB_CLUSTER_PORTBASE + 48))
 SB_CLUSTER_DG=switchboard-dg
 SB_CLUSTER_CONFIG=sb-config
 SB_CLUSTER_NODE="localhost-$SB_CLUSTER_DOMAIN"   # the DAS's own CONFIG node, created with the domain
 SB_BROKER_NAME=sbbroker
-SB_BROKER_PORT=27676                       # portmapper; jms +1, admin +2, JMX RMI +3
+SB_BROKER_PORT="${SB_BROKER_PORT:-27676}"  # portmapper; jms +1, admin +2, JMX RMI +3
 
 # The cluster's PostgreSQL (postgres.sh): durable channel history, reached by the members through
 # the JDBC resource below; the WAR reads its JNDI name from the MicroProfile Config property.
-SB_PG_PORT=25432
+SB_PG_PORT="${SB_PG_PORT:-25432}"
 SB_PG_DATABASE=switchboard
 SB_PG_USER=switchboard
 SB_PG_PASSWORD=switchboard
@@ -69,11 +72,11 @@ SB_HISTORY_PROPERTY=switchboard.history.datasource
 SB_TOPIC_PHYSICAL=SwitchboardMessages
 SB_QUEUE_PHYSICAL=SwitchboardIngress
 
-# cluster member <i> (1-9): sb-member<i>, portbase 3i000
+# cluster member <i> (1-9): sb-member<i>, portbase 3i000 (SB_CLUSTER_PORTBASE + i * SB_CLUSTER_MEMBER_STEP)
 sb_member_name() { echo "sb-member$1"; }
-sb_member_portbase() { echo $((SB_CLUSTER_PORTBASE + $1 * 1000)); }
-sb_member_http_port() { echo $((SB_CLUSTER_PORTBASE + $1 * 1000 + 80)); }
-sb_member_hz_port() { echo $((SB_CLUSTER_PORTBASE + $1 * 1000 + 49)); }
+sb_member_portbase() { echo $((SB_CLUSTER_PORTBASE + $1 * SB_CLUSTER_MEMBER_STEP)); }
+sb_member_http_port() { echo $(($(sb_member_portbase "$1") + 80)); }
+sb_member_hz_port() { echo $(($(sb_member_portbase "$1") + 49)); }
 # sb_member_pidfile <payara-home> <i>
 sb_member_pidfile() { echo "$1/glassfish/nodes/$SB_CLUSTER_NODE/sb-member$2/config/pid"; }
 # the cluster's state directory: $CLUSTER_DIR, else <payara-home>/../switchboard-cluster

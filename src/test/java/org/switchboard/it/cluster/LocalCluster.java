@@ -22,13 +22,24 @@ import java.util.concurrent.TimeUnit;
  * The local two-member cluster of the tests, built and torn down by the same
  * {@code server-config} scripts an admin uses: a standalone OpenMQ broker, a DAS and a deployment
  * group of two Payara instances, all on 127.0.0.1.
+ *
+ * <p>Its ports are the scripts' defaults (DAS portbase 30000, member i at 30000 + i * 1000, broker
+ * 27676, PostgreSQL 25432) unless the system properties {@value #PORTBASE}, {@value #MEMBER_STEP},
+ * {@value #BROKER_PORT} and {@value #PG_PORT} move them (handed to every script as
+ * {@code SB_CLUSTER_PORTBASE}, {@code SB_CLUSTER_MEMBER_STEP}, {@code SB_BROKER_PORT}, {@code SB_PG_PORT}).
  */
 final class LocalCluster {
 
     static final Path STATE = Path.of("target/switchboard-cluster/cluster.env");
     private static final Path LOG = Path.of("target/cluster-it.log");
     static final String APPLICATION = "switchboard";
-    private static final int ADMIN_PORT = 30048;
+    static final String PORTBASE = "switchboard.it.cluster.portbase";
+    static final String MEMBER_STEP = "switchboard.it.cluster.member-step";
+    static final String BROKER_PORT = "switchboard.it.cluster.broker-port";
+    static final String PG_PORT = "switchboard.it.cluster.pg-port";
+    private static final int BASE = Integer.getInteger(PORTBASE, 30000);
+    private static final int STEP = Integer.getInteger(MEMBER_STEP, 1000);
+    private static final int ADMIN_PORT = BASE + 48;
     /** Bound for one asadmin command of the DAS (disable/enable reach the instance and wait for it). */
     private static final Duration ASADMIN_LIMIT = Duration.ofMinutes(3);
 
@@ -40,7 +51,12 @@ final class LocalCluster {
 
     /** Builds the cluster with the given WAR deployed. */
     void start(String war) throws Exception {
-        run(Duration.ofMinutes(15), "server-config/create-local-cluster.sh", payaraHome(), war);
+        start(war, Map.of());
+    }
+
+    /** Builds the cluster with the given WAR deployed and {@code environment} for create-local-cluster.sh (e.g. {@code DEMO=true}). */
+    void start(String war, Map<String, String> environment) throws Exception {
+        run(Duration.ofMinutes(15), environment, "server-config/create-local-cluster.sh", payaraHome(), war);
         state = readState();
     }
 
@@ -57,7 +73,7 @@ final class LocalCluster {
 
     /** Whether member {@code i} says (in its readiness data) that it numbers messages now. */
     boolean numbersMessages(int i) {
-        URI uri = URI.create("http://127.0.0.1:" + (30000 + i * 1000 + 80) + "/health/ready");
+        URI uri = URI.create("http://127.0.0.1:" + httpPort(i) + "/health/ready");
         try {
             String body = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
                     .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
@@ -83,7 +99,7 @@ final class LocalCluster {
 
     URL member(int i) {
         try {
-            return new URL("http://127.0.0.1:" + (30000 + i * 1000 + 80) + "/switchboard/");
+            return new URL("http://127.0.0.1:" + httpPort(i) + "/switchboard/");
         } catch (MalformedURLException e) {
             throw new IllegalStateException(e);
         }
@@ -99,6 +115,21 @@ final class LocalCluster {
         ProcessHandle handle = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("member " + i + " not running"));
         handle.destroyForcibly();
         handle.onExit().get(60, TimeUnit.SECONDS);
+    }
+
+    /**
+     * SIGSTOP of a member's JVM, by PID: it stops answering, its sockets stay open (what a hung
+     * member looks like to its clients); {@link #kill(int)} ends it.
+     */
+    void freeze(int i) throws Exception {
+        long pid = Long.parseLong(Files.readString(pidFile(i)).trim());
+        Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(pid)).redirectErrorStream(true).start();
+        boolean done = stop.waitFor(30, TimeUnit.SECONDS);
+        if (!done || stop.exitValue() != 0) {
+            stop.destroyForcibly();
+            throw new IllegalStateException("kill -STOP " + pid + " (member " + i + ") failed: "
+                    + new String(stop.getInputStream().readAllBytes()));
+        }
     }
 
     void stopBroker() throws Exception {
@@ -125,7 +156,12 @@ final class LocalCluster {
 
     /** HTTP status of a GET on member {@code i} (path relative to the server root), -1 if unreachable. */
     int httpStatus(int i, String path) {
-        return status(URI.create("http://127.0.0.1:" + (30000 + i * 1000 + 80) + path));
+        return status(URI.create("http://127.0.0.1:" + httpPort(i) + path));
+    }
+
+    /** Member {@code i}'s HTTP port (its portbase + 80). */
+    static int httpPort(int i) {
+        return BASE + i * STEP + 80;
     }
 
     String memberName(int i) {
@@ -225,14 +261,24 @@ final class LocalCluster {
     }
 
     private static void run(Duration limit, String... command) throws Exception {
+        run(limit, Map.of(), command);
+    }
+
+    private static void run(Duration limit, Map<String, String> environment, String... command) throws Exception {
         Files.createDirectories(LOG.getParent());
         String[] bash = new String[command.length + 1];
         bash[0] = "bash";
         System.arraycopy(command, 0, bash, 1, command.length);
-        Process process = new ProcessBuilder(bash)
+        ProcessBuilder builder = new ProcessBuilder(bash)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(LOG.toFile()))
-                .start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(LOG.toFile()));
+        Map<String, String> env = builder.environment();
+        env.put("SB_CLUSTER_PORTBASE", Integer.toString(BASE));
+        env.put("SB_CLUSTER_MEMBER_STEP", Integer.toString(STEP));
+        env.put("SB_BROKER_PORT", Integer.toString(Integer.getInteger(BROKER_PORT, 27676)));
+        env.put("SB_PG_PORT", Integer.toString(Integer.getInteger(PG_PORT, 25432)));
+        env.putAll(environment);
+        Process process = builder.start();
         if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
