@@ -57,6 +57,11 @@ TOPIC_JNDI="jms/switchboard/Messages"
 TOPIC_PHYSICAL="$SB_TOPIC_PHYSICAL"
 QUEUE_JNDI="jms/switchboard/Ingress"
 QUEUE_PHYSICAL="$SB_QUEUE_PHYSICAL"
+# the JMS ingress for back ends (docs/operations.md "Publishing from back ends") and its dead letters
+PUBLISH_JNDI="jms/switchboard/Publish"
+PUBLISH_PHYSICAL="SwitchboardPublish"
+DEAD_JNDI="jms/switchboard/PublishDead"
+DEAD_PHYSICAL="SwitchboardPublishDead"
 FT_EXECUTOR="concurrent/switchboard/FaultToleranceExecutor"
 FT_SCHEDULER="concurrent/switchboard/FaultToleranceScheduler"
 DEFAULT_MSES="concurrent/__defaultManagedScheduledExecutorService"
@@ -95,6 +100,12 @@ ensure_resource "JMS topic" "$TOPIC_JNDI" "$jms_resources" \
 ensure_resource "JMS queue" "$QUEUE_JNDI" "$jms_resources" \
   create-jms-resource --target "$TARGET" --restype jakarta.jms.Queue \
       --property "Name=$QUEUE_PHYSICAL" --description "Switchboard ingress: publications before sequencing" "$QUEUE_JNDI"
+ensure_resource "JMS queue" "$PUBLISH_JNDI" "$jms_resources" \
+  create-jms-resource --target "$TARGET" --restype jakarta.jms.Queue \
+      --property "Name=$PUBLISH_PHYSICAL" --description "Switchboard: back ends publish here" "$PUBLISH_JNDI"
+ensure_resource "JMS queue" "$DEAD_JNDI" "$jms_resources" \
+  create-jms-resource --target "$TARGET" --restype jakarta.jms.Queue \
+      --property "Name=$DEAD_PHYSICAL" --description "Switchboard: back-end publications that could not be published" "$DEAD_JNDI"
 # The physical destinations are auto-created by OpenMQ on first use (imq.autocreate.topic/queue=true).
 # Creating them explicitly needs the broker's JMX connector, which is not available when the
 # broker is bound to 127.0.0.1 (see create-local-domain.sh), so this step is best effort.
@@ -110,13 +121,15 @@ elif jmsdests="$(asa list-jmsdest 2>/dev/null)"; then
     asa create-jmsdest --desttype topic "$TOPIC_PHYSICAL" \
       || log "WARNING: create-jmsdest failed; OpenMQ will auto-create the topic on first use"
   fi
-  if has_line "$QUEUE_PHYSICAL" <<<"$jmsdests"; then
-    log "physical destination $QUEUE_PHYSICAL exists"
-  else
-    log "creating physical destination $QUEUE_PHYSICAL"
-    asa create-jmsdest --desttype queue "$QUEUE_PHYSICAL" \
-      || log "WARNING: create-jmsdest failed; OpenMQ will auto-create the queue on first use"
-  fi
+  for queue in "$QUEUE_PHYSICAL" "$PUBLISH_PHYSICAL" "$DEAD_PHYSICAL"; do
+    if has_line "$queue" <<<"$jmsdests"; then
+      log "physical destination $queue exists"
+    else
+      log "creating physical destination $queue"
+      asa create-jmsdest --desttype queue "$queue" \
+        || log "WARNING: create-jmsdest failed; OpenMQ will auto-create the queue on first use"
+    fi
+  done
 else
   log "broker admin (JMX) not reachable; $TOPIC_PHYSICAL and $QUEUE_PHYSICAL will be auto-created by OpenMQ on first use"
 fi

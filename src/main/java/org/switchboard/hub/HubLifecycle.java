@@ -15,6 +15,7 @@ import org.switchboard.connection.ConnectionRegistry;
 import org.switchboard.connection.HubExecutors;
 import org.switchboard.container.ContainerAdaptations;
 import org.switchboard.container.DirectBeans;
+import org.switchboard.ingress.JmsIngress;
 import org.switchboard.history.HistoryService;
 import org.switchboard.presence.PresenceJanitor;
 
@@ -54,6 +55,8 @@ public class HubLifecycle implements ServletContextListener {
     @Inject
     SequencerLease lease;
     @Inject
+    JmsIngress jmsIngress;
+    @Inject
     PresenceJanitor janitor;
     @Inject
     Heartbeat heartbeat;
@@ -91,8 +94,9 @@ public class HubLifecycle implements ServletContextListener {
         direct.start();
         bus.start(direct);
         watchdog = executors.scheduler().scheduleWithFixedDelay(bus::expireOverdue, 250, 250, TimeUnit.MILLISECONDS);
-        // 6. the sequencer lease (alone: this member numbers at once)
+        // 6. the sequencer lease (alone: this member numbers at once), then the back ends' JMS ingress
         lease.start();
+        jmsIngress.start();
         // 7. presence clean-up, which publishes leave events: only now that the bus runs
         janitor.start();
         // 8. heartbeat
@@ -116,7 +120,8 @@ public class HubLifecycle implements ServletContextListener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        // 3. another member takes the lease at once
+        // 3. no more back-end publications (the one in hand is finished); another member takes the lease at once
+        jmsIngress.stop();
         lease.release();
         // 4. the bus's threads; what is still unanswered is answered as failed
         if (watchdog != null) {
