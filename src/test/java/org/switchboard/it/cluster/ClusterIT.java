@@ -13,8 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.switchboard.it.support.HubClient;
+import org.switchboard.it.support.TestTokens;
 import org.switchboard.it.support.ReconnectingHubClient;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -122,6 +126,33 @@ class ClusterIT {
                         .map(m -> m.getJsonObject("data").getInt("n")).toList();
                 assertThat(ns).hasSize(perPublisher).isSorted().doesNotHaveDuplicates();
             }
+        }
+    }
+
+    /** A back end's REST publication on one member reaches both, numbered in line with socket publications. */
+    @Test
+    @Order(1)
+    void restPublicationsReachBothMembersInOrderWithSocketPublications() throws Exception {
+        String channel = channel("rest");
+        try (HubClient a = HubClient.connect(cluster.member(1), "a");
+             HubClient b = HubClient.connect(cluster.member(2), "b")) {
+            a.subscribe(channel);
+            b.subscribe(channel);
+            assertThat(isOk(a.call("publish", channel, Json.createValue(1)))).isTrue();
+            HttpResponse<String> rest = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            cluster.member(2).toURI().resolve("api/channels/" + channel + "/messages"))
+                    .header("Authorization", "Bearer " + TestTokens.token("orders-service"))
+                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"data\":2}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(rest.statusCode()).as(rest.body()).isEqualTo(200);
+            assertThat(isOk(b.call("publish", channel, Json.createValue(3)))).isTrue();
+
+            List<JsonObject> atA = a.awaitMessages(channel, 3);
+            List<JsonObject> atB = b.awaitMessages(channel, 3);
+            assertThat(atA).extracting(m -> m.get("data").toString()).containsExactly("1", "2", "3");
+            assertThat(atB).extracting(m -> m.getJsonNumber("seq").longValue())
+                    .containsExactlyElementsOf(atA.stream().map(m -> m.getJsonNumber("seq").longValue()).toList());
+            assertThat(atB.get(1).getJsonObject("from").getString("connection")).isEqualTo("rest");
         }
     }
 
