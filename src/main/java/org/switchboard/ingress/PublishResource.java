@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -73,19 +74,8 @@ public class PublishResource {
                                              @Parameter(description = "idempotency key (1-128 characters); a body 'key' wins")
                                              @HeaderParam("Idempotency-Key") String headerKey,
                                              String body) {
-        ApiCallers.Caller caller = callers.identify(request);
-        if (caller instanceof ApiCallers.Unknown unknown) {
-            return CompletableFuture.completedFuture(unauthorized(unknown.reason()));
-        }
-        Identity identity = ((ApiCallers.Known) caller).identity();
-        JsonObject object;
-        try {
-            object = parseObject(body);
-        } catch (JsonException | IllegalStateException e) {
-            return CompletableFuture.completedFuture(error(ApiError.of(ErrorCode.MALFORMED_JSON, "the body must be one JSON object")));
-        }
-        Publication publication = publication(channel, object, headerKey);
-        return publisher.publish(identity, VIA, publication).thenApply(PublishResource::single);
+        return handle(request, body, (identity, object) ->
+                publisher.publish(identity, VIA, publication(channel, object, headerKey)).thenApply(PublishResource::single));
     }
 
     @POST
@@ -99,23 +89,33 @@ public class PublishResource {
     @APIResponse(responseCode = "400", description = "malformed_json or missing_field (the batch itself)")
     @APIResponse(responseCode = "401", description = "no or invalid credentials")
     public CompletionStage<Response> publishBatch(@Context HttpServletRequest request, String body) {
+        return handle(request, body, (identity, object) -> {
+            if (!(object.get("messages") instanceof JsonArray messages) || messages.isEmpty() || messages.size() > BATCH_MAX) {
+                return CompletableFuture.completedFuture(error(ApiError.of(ErrorCode.MISSING_FIELD,
+                        "'messages' must be an array of 1-" + BATCH_MAX + " publications")));
+            }
+            return publishAll(identity, messages);
+        });
+    }
+
+    /** Identifies the caller and reads the body, answering 401 or 400 itself when it cannot. */
+    private CompletionStage<Response> handle(HttpServletRequest request, String body,
+                                             BiFunction<Identity, JsonObject, CompletionStage<Response>> action) {
         ApiCallers.Caller caller = callers.identify(request);
         if (caller instanceof ApiCallers.Unknown unknown) {
             return CompletableFuture.completedFuture(unauthorized(unknown.reason()));
         }
         Identity identity = ((ApiCallers.Known) caller).identity();
-        JsonArray messages;
+        JsonObject object;
         try {
-            JsonObject object = parseObject(body);
-            JsonValue value = object.get("messages");
-            if (!(value instanceof JsonArray array) || array.isEmpty() || array.size() > BATCH_MAX) {
-                return CompletableFuture.completedFuture(error(ApiError.of(ErrorCode.MISSING_FIELD,
-                        "'messages' must be an array of 1-" + BATCH_MAX + " publications")));
-            }
-            messages = array;
+            object = parseObject(body);
         } catch (JsonException | IllegalStateException e) {
             return CompletableFuture.completedFuture(error(ApiError.of(ErrorCode.MALFORMED_JSON, "the body must be one JSON object")));
         }
+        return action.apply(identity, object);
+    }
+
+    private CompletionStage<Response> publishAll(Identity identity, JsonArray messages) {
         List<CompletableFuture<PublishOutcome>> outcomes = new ArrayList<>(messages.size());
         for (JsonValue message : messages) {
             CompletionStage<PublishOutcome> outcome = message instanceof JsonObject object
