@@ -46,7 +46,8 @@ class HistoryClusterIT {
     @BeforeAll
     void startCluster() throws Exception {
         Runtime.getRuntime().addShutdownHook(stopOnExit);
-        cluster.start(warWithLiveOnlyChannels());
+        // made like the cluster demo (demo sign-in, members accepting each other's pages) for DemoFailover
+        cluster.start(warWithLiveOnlyChannels(), Map.of("DEMO", "true"));
     }
 
     @AfterAll
@@ -197,6 +198,15 @@ class HistoryClusterIT {
             List<JsonObject> got = b.awaitMessages(history, 2);
             assertThat(got.stream().map(m -> m.getJsonObject("data").getInt("n")).toList()).containsExactly(1, 3);
             assertThat(seq(got.get(1))).isEqualTo(seq(got.get(0)) + 1);
+        }
+    }
+
+    /** Last: it leaves member 1 dead. */
+    @Test
+    @Order(5)
+    void theDemoPageMovesToTheOtherMemberWhenItsOwnIsKilled() throws Exception {
+        try (DemoFailover failover = new DemoFailover(cluster)) {
+            failover.alicesPageMovesToTheOtherMemberWhenHersIsKilled();
         }
     }
 

@@ -7,13 +7,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
@@ -23,39 +18,32 @@ import org.switchboard.it.support.DemoPage;
 
 /**
  * The demo page (on the client library) moves to another cluster member when its own dies, without
- * a page reload. The cluster is made like the cluster demo ({@code DEMO=true}: the demo issuer on,
- * every member signing with the DAS domain's key file, the members accepting each other's pages).
- * alice's page is loaded from member 1 and bob's from member 2, each with {@code ?hub=} listing both
- * members, its own first; they chat on a channel with history. Member 1 hangs (SIGSTOP) while alice
- * types, so her message stays unacknowledged, and is then killed (kill -9, as ClusterIT does);
- * alice's page reconnects to member 2 with the token member 1 gave her, resumes the channel and
- * sends what was not acknowledged. Afterwards both pages show every acknowledged message exactly
- * once, in the same order.
+ * a page reload; run by {@link HistoryClusterIT} on its cluster, which is made like the cluster demo
+ * ({@code DEMO=true}: the demo issuer on, every member signing with the DAS domain's key file, the
+ * members accepting each other's pages). alice's page is loaded from member 1 and bob's from member
+ * 2, each with {@code ?hub=} listing both members, its own first; they chat on a channel with
+ * history. Member 1 hangs (SIGSTOP) while alice types, so her message stays unacknowledged, and is
+ * then killed (kill -9, as ClusterIT does); alice's page reconnects to member 2 with the token
+ * member 1 gave her, resumes the channel and sends what was not acknowledged. Afterwards both pages
+ * show every acknowledged message exactly once, in the same order. Leaves member 1 dead.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DemoFailoverBrowserIT {
+final class DemoFailover implements AutoCloseable {
 
     /** Member loss to caught up: Hazelcast failure detection, a sequencer takeover (~6 s), the page's backoff. */
     private static final Duration CATCH_UP = Duration.ofSeconds(90);
 
-    private final LocalCluster cluster = new LocalCluster();
-    private final Thread stopOnExit = new Thread(cluster::stop, "stop-local-cluster");
+    private final LocalCluster cluster;
     private final Chromium chromium = new Chromium();
 
-    @BeforeAll
-    void startCluster() throws Exception {
-        Runtime.getRuntime().addShutdownHook(stopOnExit);
-        cluster.start(LocalCluster.war(), Map.of("DEMO", "true"));
+    DemoFailover(LocalCluster cluster) {
+        this.cluster = cluster;
     }
 
-    @AfterAll
-    void stopCluster() {
+    @Override
+    public void close() {
         chromium.close();
-        cluster.stop();
-        Runtime.getRuntime().removeShutdownHook(stopOnExit);
     }
 
-    @Test
     void alicesPageMovesToTheOtherMemberWhenHersIsKilled() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String channel = "failover." + run;
@@ -95,7 +83,7 @@ class DemoFailoverBrowserIT {
         Conversation.awaitDelivered(CATCH_UP, List.of(unanswered, meanwhile), alice, bob);
         Duration caughtUp = Duration.ofNanos(System.nanoTime() - t0);
         List<String> states = recordedStatus(alice);
-        System.out.printf("[DemoFailoverBrowserIT] member 1 killed; alice's page caught up on member 2 %d ms later; "
+        System.out.printf("[DemoFailover] member 1 killed; alice's page caught up on member 2 %d ms later; "
                 + "her status meanwhile: %s%n", caughtUp.toMillis(), states);
         assertThat(states).as("alice's status while her member was gone")
                 .anyMatch(s -> s.startsWith("reconnecting|reconnecting \u00b7 next attempt in "));
