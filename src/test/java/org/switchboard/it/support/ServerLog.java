@@ -32,9 +32,19 @@ public final class ServerLog {
 
     /** What was logged since the latest {@link #markDeployment()} (all of it if the log was rotated since). */
     public static String sinceDeployment() throws IOException {
+        return since(deploymentStart);
+    }
+
+    /** Where the log ends now, for {@link #since(long)}. */
+    public static long end() throws IOException {
+        return Files.exists(FILE) ? Files.size(FILE) : 0;
+    }
+
+    /** What was logged after {@code position} (all of it if the log was rotated since). */
+    public static String since(long position) throws IOException {
         try (RandomAccessFile file = new RandomAccessFile(FILE.toFile(), "r")) {
             long length = file.length();
-            long from = length < deploymentStart ? 0 : deploymentStart;
+            long from = length < position ? 0 : position;
             byte[] bytes = new byte[(int) (length - from)];
             file.seek(from);
             file.readFully(bytes);
