@@ -39,8 +39,8 @@ public final class ItDomain {
     public Duration start(URL base) throws Exception {
         long t0 = System.nanoTime();
         asadmin(START_LIMIT, "start-domain", "--domaindir", domainsDir(), NAME);
-        stopped = false;
         awaitPage(base, Duration.ofMinutes(2));
+        stopped = false; // only now: a start that failed is tried again by ensureRunning
         return Duration.ofNanos(System.nanoTime() - t0);
     }
 
