@@ -1,7 +1,6 @@
 package org.switchboard.it.support;
 
 import java.io.File;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -13,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
 
 /**
  * The IT domain's server process, for tests that restart the hub for real: {@code asadmin stop-domain}
@@ -52,23 +53,12 @@ public final class ItDomain {
     }
 
     /** Polls {@code base} (the welcome page) until it answers 200, bounded by {@code limit}. */
-    private static void awaitPage(URL base, Duration limit) throws Exception {
+    private static void awaitPage(URL base, Duration limit) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + limit.toNanos();
-        int status = -1;
-        while (System.nanoTime() < deadline) {
-            try {
-                status = http.send(HttpRequest.newBuilder(URI.create(base.toExternalForm())).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                status = -1;
-            }
-            TimeUnit.MILLISECONDS.sleep(250);
-        }
-        throw new IllegalStateException(base + " did not answer 200 within " + limit + " after start-domain (last: " + status + ")");
+        HttpRequest page = HttpRequest.newBuilder(URI.create(base.toExternalForm())).timeout(Duration.ofSeconds(5)).build();
+        Awaitility.await(base + " answering 200 after start-domain").atMost(limit).pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> http.send(page, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 
     private static String domainsDir() {
