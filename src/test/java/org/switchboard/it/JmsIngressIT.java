@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -29,6 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.switchboard.example.DeadLetters;
 import org.switchboard.example.OrderEvents;
 import org.switchboard.it.support.HubClient;
+import org.switchboard.it.support.ItDomain;
 
 /**
  * The JMS ingress, used the way a back end on the same domain uses it: the example application
@@ -48,12 +48,12 @@ class JmsIngressIT extends DeployedHub {
         ShrinkWrap.create(WebArchive.class, EXAMPLE + ".war").addClasses(OrderEvents.class, DeadLetters.class)
                 .addAsWebInfResource(new File("examples/" + EXAMPLE + "/src/main/webapp/WEB-INF/beans.xml"), "beans.xml")
                 .as(ZipExporter.class).exportTo(war.toFile(), true);
-        asadmin("deploy", "--force", "--contextroot", EXAMPLE, "--name", EXAMPLE, war.toString());
+        ItDomain.remote("deploy", "--force", "--contextroot", EXAMPLE, "--name", EXAMPLE, war.toString());
     }
 
     @AfterAll
     void undeployExample() throws Exception {
-        asadmin("undeploy", EXAMPLE);
+        ItDomain.remote("undeploy", EXAMPLE);
     }
 
     @Test
@@ -131,18 +131,5 @@ class JmsIngressIT extends DeployedHub {
 
     private static String channel() {
         return "jms-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static void asadmin(String... arguments) throws Exception {
-        File home = new File(System.getProperty("payara.home", "target/payara6"));
-        List<String> command = new java.util.ArrayList<>(List.of(new File(home, "bin/asadmin").getAbsolutePath(),
-                "--port", System.getProperty("switchboard.it.admin-port"), "--user", "admin",
-                "--passwordfile", System.getProperty("switchboard.it.admin-passwordfile")));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        if (!process.waitFor(3, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-        }
     }
 }

@@ -61,6 +61,17 @@ public final class ItDomain {
                 .until(() -> http.send(page, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 
+    /**
+     * A remote asadmin command against the running IT domain (its admin port, user {@code admin} and
+     * the domain's password file), e.g. deploying an application next to the hub.
+     */
+    public static void remote(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("--port", System.getProperty("switchboard.it.admin-port"),
+                "--user", "admin", "--passwordfile", System.getProperty("switchboard.it.admin-passwordfile")));
+        command.addAll(List.of(arguments));
+        asadmin(STOP_LIMIT, command.toArray(String[]::new));
+    }
+
     private static String domainsDir() {
         return new File(System.getProperty("payara.home", "target/payara6"), "glassfish/domains").getAbsolutePath();
     }
