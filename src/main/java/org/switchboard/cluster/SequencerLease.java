@@ -13,7 +13,9 @@ import java.util.logging.Logger;
 /**
  * Elects the one member that numbers messages: a grid entry with a time-to-live that its holder
  * renews every second. When the holder dies the entry expires within {@link #TTL_SECONDS} and
- * another member takes over. Alone (no grid), this member always holds it. The grid map keeps its
+ * another member takes over. A holder whose renewals stop succeeding (a blocked thread, a grid
+ * partition) counts itself out {@link #VALID_SECONDS} after the last one, before the entry can
+ * expire, so two members never number at once. Alone (no grid), this member always holds it. The grid map keeps its
  * old name, {@value #MAP}, so members of different builds never hold two leases at once.
  */
 @ApplicationScoped
@@ -23,6 +25,7 @@ public class SequencerLease {
     static final String MAP = "switchboard.leader";
     static final String KEY = "sequencer";
     static final long TTL_SECONDS = 5;
+    static final long VALID_SECONDS = 3;
 
     @Inject
     Grid grid;
@@ -30,10 +33,13 @@ public class SequencerLease {
     HubExecutors executors;
 
     private volatile boolean held;
+    private volatile boolean alone;
+    private volatile long renewedAtNanos;
     private ScheduledFuture<?> renewal;
 
     public void start() {
         if (grid.hazelcast().isEmpty()) {
+            alone = true;
             held = true;
             return;
         }
@@ -41,17 +47,21 @@ public class SequencerLease {
     }
 
     public boolean isHeld() {
-        return held;
+        return held && (alone || System.nanoTime() - renewedAtNanos < TimeUnit.SECONDS.toNanos(VALID_SECONDS));
     }
 
     void renew() {
         try {
+            long attempt = System.nanoTime();
             IMap<String, String> map = grid.hazelcast().orElseThrow().getMap(MAP);
             String me = grid.deploymentId();
             String holder = map.putIfAbsent(KEY, me, TTL_SECONDS, TimeUnit.SECONDS);
             boolean mine = holder == null || holder.equals(me);
             if (mine && holder != null) {
                 map.setTtl(KEY, TTL_SECONDS, TimeUnit.SECONDS);
+            }
+            if (mine) {
+                renewedAtNanos = attempt;
             }
             if (mine != held) {
                 LOG.info(mine ? "this member now numbers messages (sequencer)" : "another member numbers messages now");

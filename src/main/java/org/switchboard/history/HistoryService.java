@@ -12,10 +12,10 @@ import javax.naming.NamingException;
 import javax.sql.DataSource;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +27,8 @@ import java.util.logging.Logger;
  * The member's access to channel history: the store on the configured DataSource, the retention
  * rules, a small pool of reader threads so no container thread waits on the database (resume,
  * history requests), and the background pruning, which runs on the member that numbers messages.
+ * Probing and pruning have a thread of their own: a database that hangs must not delay the hub's
+ * scheduler, which runs heartbeats, closes, the publish watchdog and the sequencer lease.
  */
 @ApplicationScoped
 public class HistoryService {
@@ -41,14 +43,13 @@ public class HistoryService {
     private RetentionRules retention;
     private HistoryStore store;
     private ExecutorService readers;
-    private ScheduledFuture<?> pruning;
-    private ScheduledFuture<?> probing;
+    private ScheduledExecutorService maintenance;
 
     /**
      * Reads the rules, looks the DataSource up and migrates the schema (if the database is down
      * now, on first use instead). {@code prunes} says whether this member should prune now.
      */
-    public synchronized void start(ScheduledExecutorService scheduler, ThreadFactory threads, BooleanSupplier prunes) {
+    public synchronized void start(ThreadFactory threads, BooleanSupplier prunes) {
         retention = RetentionRules.parse(settings.historyEnabled(), settings.historyMaxMessages(),
                 settings.historyMaxAge(), settings.historyChannels());
         if (!settings.historyEnabled()) {
@@ -59,14 +60,15 @@ public class HistoryService {
         LOG.info("channel history on " + settings.historyDataSource()
                 + (jdbc.migrate() ? "" : " (database not reachable now; schema migrated on first use)"));
         start(jdbc, threads);
+        maintenance = Executors.newSingleThreadScheduledExecutor(threads);
         // every second while down; every 5 s while up, so a member that does not write notices too
         long[] tick = {0};
-        probing = scheduler.scheduleWithFixedDelay(() -> {
+        maintenance.scheduleWithFixedDelay(() -> {
             if (!jdbc.isUp() || ++tick[0] % 5 == 0) {
                 jdbc.probe();
             }
         }, 1, 1, TimeUnit.SECONDS);
-        pruning = scheduler.scheduleWithFixedDelay(() -> {
+        maintenance.scheduleWithFixedDelay(() -> {
             if (prunes.getAsBoolean()) {
                 prune();
             }
@@ -85,9 +87,8 @@ public class HistoryService {
     }
 
     public synchronized void stop() {
-        if (pruning != null) {
-            pruning.cancel(false);
-            probing.cancel(false);
+        if (maintenance != null) {
+            maintenance.shutdownNow();
         }
         if (readers != null) {
             readers.shutdownNow();

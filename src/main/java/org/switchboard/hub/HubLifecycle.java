@@ -87,7 +87,7 @@ public class HubLifecycle implements ServletContextListener {
         authenticator.report();
         authorizer.report();
         // 4. the history store (schema migrated now), its readers and pruning (by the member that numbers)
-        history.start(executors.scheduler(), executors.named("switchboard-history"), lease::isHeld);
+        history.start(executors.named("switchboard-history"), lease::isHeld);
         ledger.lateCheck(pending -> history.resolveLate(ledger, pending));
         // 5. the bus, handing every batch to the delivery pipeline; the watchdog answers what it cannot confirm
         DeliveryPipeline direct = DirectBeans.of(DeliveryPipeline.class); // called per batch: no client proxy
