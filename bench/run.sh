@@ -6,6 +6,7 @@
 #   CLUSTER_URLS=ws://127.0.0.1:31080/switchboard/ws,ws://127.0.0.1:32080/switchboard/ws \
 #   CLUSTER_PIDS=1234,5678 SCENARIOS=cross-member bench/run.sh
 #   SCENARIOS="rooms rooms publish-sat resume" STACKS=switchboard TAG="history H2" bench/run.sh
+#   SCENARIOS=ingress STACKS=switchboard bench/run.sh      # back-end publish: REST, batches, JMS, WebSocket
 #
 # It needs a RUNNING Payara domain with Switchboard deployed (default: the demo domain,
 # http://127.0.0.1:8080, admin port 4848). It builds bench/loadgen and bench/bare-endpoint if
@@ -49,6 +50,16 @@ RESUME_MISSED="${RESUME_MISSED:-100}"       # resume: messages published to each
 RESUME_PUB_RATE="${RESUME_PUB_RATE:-2000}"  # resume: msgs/s (all channels) of those publications
 RESUME_CONNECT_RATE="${RESUME_CONNECT_RATE:-$CONNECT_RATE}"  # resume: reconnects/s
 RESUME_LIVE_RATE="${RESUME_LIVE_RATE:-0}"   # resume: live msgs/s per channel published during the reconnects (0: none)
+INGRESS_PATHS="${INGRESS_PATHS:-rest batch jms ws}"   # ingress: publisher paths, one run each (rest, batch, jms, ws)
+INGRESS_SUBS="${INGRESS_SUBS:-1000}"          # ingress: WebSocket subscribers on the one channel
+INGRESS_RATES="${INGRESS_RATES:-100 200 500 1000 2000}"  # ingress: offered msgs/s, one step each, until one is not sustained
+INGRESS_WARMUP="${INGRESS_WARMUP:-5}"         # ingress: s of warm-up per step
+INGRESS_DURATION="${INGRESS_DURATION:-20}"    # ingress: measured s per step
+INGRESS_INFLIGHT="${INGRESS_INFLIGHT:-}"      # ingress: most REST requests in flight (empty: loadgen's default, 32 for rest, 8 for batch)
+INGRESS_BATCH="${INGRESS_BATCH:-20}"          # ingress: messages per POST /api/publish (batch)
+INGRESS_AUTH="${INGRESS_AUTH:-demo:alice:alice-demo}"  # ingress: REST credentials (demo:U:P a demo-issuer token, basic:U:P, bearer:JWT)
+INGRESS_JMS_THREADS="${INGRESS_JMS_THREADS:-2}"  # ingress: sender threads of the jms-publisher example's bench-send servlet
+INGRESS_FLUSH="${INGRESS_FLUSH:-1}"           # ingress: 1 = after a jms run, flush what is left in the ingress queue (SwitchboardPublish)
 TAG="${TAG:-}"                        # appended to every row's scenario name, e.g. "history H2" or "live-only"
 DB_PID="${DB_PID:-}"                  # a database server's main PID (PostgreSQL's postmaster): its CPU and its children's is reported as "+ DB n%"
 WARMUP="${WARMUP:-10}"
@@ -291,6 +302,26 @@ loadgen() {
   sleep "$SETTLE"
 }
 
+# ingress, path jms: the jms-publisher example (examples/jms-publisher, with its bench-send servlet) on the
+# same domain. Compiled here with javac against Payara's own modules (no Maven download needed) into
+# examples/jms-publisher/target/bench/, deployed at /jms-publisher.
+JMS_INGRESS_QUEUE="${JMS_INGRESS_QUEUE:-SwitchboardPublish}"
+deploy_jms_example() {
+  local src="$ROOT/examples/jms-publisher" out="$ROOT/examples/jms-publisher/target/bench"
+  if [[ ! -f "$out/jms-publisher.war" || -n "${REBUILD:-}" ]]; then
+    log "building examples/jms-publisher (javac against $PAYARA_HOME/glassfish/modules)"
+    rm -rf "$out" && mkdir -p "$out/war/WEB-INF/classes"
+    javac --release 17 -nowarn -cp "$PAYARA_HOME/glassfish/modules/*" -d "$out/war/WEB-INF/classes" \
+      $(find "$src/src/main/java" -name '*.java') 2>&1 | grep -v '^Note:' >&2 || true
+    [[ -f "$out/war/WEB-INF/classes/org/switchboard/example/BenchSender.class" ]] || die "could not compile examples/jms-publisher"
+    cp -r "$src/src/main/webapp/." "$out/war/"
+    (cd "$out/war" && jar cf ../jms-publisher.war .)
+  fi
+  log "deploying the jms-publisher example at /jms-publisher (its queues must exist: server-config/configure-domain.sh)"
+  "${ASADMIN[@]}" deploy --force=true --name jms-publisher --contextroot jms-publisher "$out/jms-publisher.war" >/dev/null \
+    || die "could not deploy the jms-publisher example (are jms/switchboard/Publish and PublishDead there? server-config/configure-domain.sh)"
+}
+
 not_run_without_cluster() {
   log "$1: skipped (set CLUSTER_URLS and CLUSTER_PIDS to a running cluster's members)"
   echo "| $1 | switchboard | not run: no cluster given (CLUSTER_URLS) | | | | | | | | | | |" >>"$ROWS"
@@ -375,7 +406,24 @@ for scenario in $SCENARIOS; do
           --server-pid "$SERVER_PID" --clients "$RESUME_CLIENTS" --channels "$RESUME_CHANNELS" --missed "$RESUME_MISSED" \
           --pub-rate "$RESUME_PUB_RATE" --connect-rate "$RESUME_CONNECT_RATE" --live-rate "$RESUME_LIVE_RATE"
       fi ;;
-    *) die "unknown scenario $scenario (connections fanout fanout-sat rooms cross-member cluster-connections publish-sat resume)" ;;
+    ingress)
+      # back-end publish (issue 20): REST, REST batches, the JMS ingress and WebSocket publishers into one
+      # channel of INGRESS_SUBS subscribers; Switchboard only
+      if [[ " $STACKS " == *" switchboard "* ]]; then
+        [[ " $INGRESS_PATHS " == *" jms "* ]] && deploy_jms_example
+        for path in $INGRESS_PATHS; do
+          loadgen "ingress-$path" --scenario ingress --ingress "$path" --stack switchboard --url "$(url_of switchboard)" \
+            --server-pid "$SERVER_PID" --subs "$INGRESS_SUBS" --rates "${INGRESS_RATES// /,}" --step-warmup "$INGRESS_WARMUP" \
+            --step-duration "$INGRESS_DURATION" --drain "$DRAIN" --batch "$INGRESS_BATCH" --auth "$INGRESS_AUTH" \
+            --jms-threads "$INGRESS_JMS_THREADS" ${INGRESS_INFLIGHT:+--inflight "$INGRESS_INFLIGHT"}
+          if [[ "$path" == jms && "$INGRESS_FLUSH" == 1 ]]; then
+            # a step the ingress does not keep up with leaves its backlog in the queue; the next run would share the CPU with it
+            log "flushing the JMS ingress queue $JMS_INGRESS_QUEUE (INGRESS_FLUSH=0 keeps it)"
+            "${ASADMIN[@]}" flush-jmsdest --desttype queue "$JMS_INGRESS_QUEUE" >/dev/null || log "WARNING: flush-jmsdest failed"
+          fi
+        done
+      fi ;;
+    *) die "unknown scenario $scenario (connections fanout fanout-sat rooms cross-member cluster-connections publish-sat resume ingress)" ;;
   esac
 done
 

@@ -78,7 +78,7 @@ public final class LoadGen {
             }
         }
         if (!opt.containsKey("scenario")) {
-            System.err.println("usage: java -jar loadgen.jar --scenario connections|fanout|rooms|publish-sat|resume --stack switchboard|bare|socketio "
+            System.err.println("usage: java -jar loadgen.jar --scenario connections|fanout|rooms|publish-sat|resume|ingress --stack switchboard|bare|socketio "
                     + "--url ws://127.0.0.1:8080/switchboard/ws[,ws://...] [--server-pid PID[,PID]] [options]  (see bench/README.md)");
             System.exit(2);
         }
@@ -90,6 +90,7 @@ public final class LoadGen {
             case "rooms" -> g.rooms();
             case "publish-sat" -> g.publishSat();
             case "resume" -> g.resume();
+            case "ingress" -> g.ingress();
             default -> throw new IllegalArgumentException("unknown scenario " + opt.get("scenario"));
         };
         g.closeAll();
@@ -554,6 +555,259 @@ public final class LoadGen {
                 : String.format(Locale.ROOT, "%,d of %,d live, %,d caught up", live, n, caught);
         String loss = errs.isEmpty() ? "**0 errors**" : String.join(", ", errs);
         return row(str("label", "resume"), load, result, loss, h, cpu, String.format(Locale.ROOT, "RSS %s", mb(server.serverRss())));
+    }
+
+    /**
+     * Back-end publish (issue 20): --subs WebSocket subscribers on one new channel, and one
+     * publisher path (--ingress): rest (POST /api/channels/{ch}/messages), batch (POST /api/publish,
+     * --batch messages each), jms (the JMS ingress, through the jms-publisher example's bench-send
+     * servlet on the same domain) or ws (WebSocket publishers with ids, at most --per-pub-max msgs/s
+     * each). The offered rate steps up through --rates like publish-sat; a step is sustained when
+     * every publication was acknowledged (REST, ws: ok; jms: no acknowledgement reaches the sender)
+     * and delivered to every subscriber, with no error and no close, the publisher offered >= 97% of
+     * the rate, and >= 97% of the deliveries (and acknowledgements) came inside the window. The
+     * p-columns are delivery latency (send -> subscriber's parse); the ack latency is in the result.
+     */
+    private String ingress() throws Exception {
+        if (!stack.equals("switchboard")) {
+            throw new IllegalArgumentException("ingress needs --stack switchboard");
+        }
+        String path = str("ingress", "rest");
+        List<Double> rates = new ArrayList<>();
+        for (String r : str("rates", "100,200,500,1000,2000").split("[, ]+")) {
+            if (!r.isBlank()) {
+                rates.add(Double.parseDouble(r.replace("_", "")));
+            }
+        }
+        int subs = num("subs", 1000);
+        double maxRate = rates.stream().mapToDouble(Double::doubleValue).max().orElse(1000);
+        URI ws = urls.get(0);
+        String wsPath = ws.getRawPath();
+        URI hubBase = URI.create("http://" + ws.getHost() + ":" + ws.getPort()
+                + wsPath.substring(0, wsPath.lastIndexOf('/') + 1));   // http://host:port/switchboard/
+        String channel = str("channel-prefix", "") + "ingress-" + path + "-" + Long.toString(System.currentTimeMillis(), 36);
+        for (int i = 0; i < subs; i++) {
+            addConn(i, channel, false, urls.get(i % urls.size()));
+        }
+        List<Conn> wsPubs = new ArrayList<>();
+        java.net.http.HttpClient http = Ingress.client(num("http-threads", 2));
+        Ingress driver;
+        switch (path) {
+            case "rest", "batch" -> {
+                int batch = path.equals("rest") ? 1 : num("batch", 20);
+                Ingress.Auth auth = new Ingress.Auth(str("auth", "demo:alice:alice-demo"), hubBase, originOf(ws), http);
+                driver = new Ingress.Rest(run, hubBase, channel, batch, num("inflight", path.equals("rest") ? 32 : 8), auth, http);
+            }
+            case "jms" -> driver = new Ingress.Jms(run, URI.create(str("jms-url", "http://" + ws.getHost() + ":" + ws.getPort()
+                    + "/jms-publisher/bench-send")), channel, num("jms-threads", 2), http);
+            case "ws" -> {
+                int pubs = num("publishers", (int) Math.ceil(maxRate / dbl("per-pub-max", 80)));
+                for (int j = 0; j < pubs; j++) {
+                    Conn p = addConn(subs + j, channel, true, urls.get(j % urls.size()));
+                    p.ackIds = true;
+                    wsPubs.add(p);
+                }
+                driver = new WsIngress(run, wsPubs);
+            }
+            default -> throw new IllegalArgumentException("--ingress rest|batch|jms|ws");
+        }
+        openPaced(conns, num("connect-rate", 1000));
+        if (!awaitReady(conns.size(), 60)) {
+            log("WARNING: only %d of %d ready", run.ready.sum(), conns.size());
+        }
+        sleepS(2);
+        log("ingress %s: %s; %d subscribers on %s; steps %s msg/s; load average %s", path, driver.describe(), subs, channel, rates,
+                loadavg());
+        StringBuilder rows = new StringBuilder();
+        double highest = 0;
+        String firstFail = null;
+        for (double rate : rates) {
+            String[] step = ingressStep(driver, path, rate, subs);
+            rows.append(step[1]).append('\n');
+            if (step[0] != null) {
+                if (firstFail == null) {
+                    firstFail = fmt(rate) + " msg/s: " + step[0];
+                }
+                if (!bool("all-steps", false)) {
+                    break;
+                }
+            } else if (firstFail == null) {
+                highest = rate;
+            }
+            sleepS(num("step-settle", 5));
+        }
+        String summary = String.format(Locale.ROOT, "| back-end publish, %s%s | %s | %,d subs, %s, steps %s msg/s | highest sustained: **%s** msg/s | %s | | | | | | | | load avg %s |",
+                path, str("tag", "").isBlank() ? "" : " [" + str("tag", "") + "]", stack, subs, driver.describe(),
+                rates.stream().map(LoadGen::fmt).reduce((a, b) -> a + "/" + b).orElse(""),
+                highest == 0 ? "none" : rateStr(highest),
+                firstFail == null ? "every step sustained" : "first not sustained: " + firstFail, loadavg());
+        log("%s", summary);
+        return rows + summary;
+    }
+
+    /** One step of ingress: returns {why it was not sustained (null: sustained), its row}. */
+    private String[] ingressStep(Ingress driver, String path, double rate, int subs) throws Exception {
+        int warmup = num("step-warmup", 5);
+        int duration = num("step-duration", 20);
+        int drain = num("drain", 10);
+        String load0 = loadavg();
+        run.measuring = false;
+        run.measuredFrom = run.seq.get();
+        long err0 = run.errorReplies.sum(), closed0 = run.closedByServer.sum(), behind0 = run.publishBehind.sum();
+        long sent0 = run.sentMeasured.sum(), recv0 = run.receivedMeasured.sum(), ack0 = run.ackedMeasured.sum();
+        Map<String, Long> status0 = new HashMap<>();
+        driver.statuses.forEach((k, v) -> status0.put(k, v.get()));
+        run.samples.clear();
+        for (Loop l : loops) {
+            l.call(() -> {
+                l.latency.reset();
+                l.ack.reset();
+            });
+        }
+        driver.resetAck();
+        run.publishing = true;
+        driver.start(rate, warmup, duration);
+        log("step %s msg/s (%s): warm-up %d s; load average %s", fmt(rate), path, warmup, load0);
+        sleepS(warmup);
+        run.measuring = true;
+        Meter m = new Meter();
+        long t0 = System.nanoTime();
+        sleepS(duration);
+        run.measuring = false;
+        double secs = (System.nanoTime() - t0) / 1e9;
+        Meter.Delta cpu = m.delta();
+        long recvInWindow = run.receivedMeasured.sum() - recv0;
+        long ackedInWindow = run.ackedMeasured.sum() - ack0;
+        long sentInWindow = run.sentMeasured.sum() - sent0;   // REST, ws: counted as sent; jms: known only from the servlet's answer
+        driver.stop(drain);
+        run.publishing = false;
+        long sent = run.sentMeasured.sum() - sent0;
+        if (!driver.acks()) {
+            sentInWindow = sent;
+        }
+        long deadline = System.nanoTime() + drain * 1_000_000_000L;
+        long last = -1;
+        long lastChange = System.nanoTime();
+        java.util.function.LongSupplier expected = () -> (driver.acks() ? run.ackedMeasured.sum() - ack0 : sent) * subs;
+        while (System.nanoTime() < deadline
+                && (run.receivedMeasured.sum() - recv0 < expected.getAsLong() || driver.acks() && run.ackedMeasured.sum() - ack0 < sent)) {
+            long now = run.receivedMeasured.sum() + run.ackedMeasured.sum();
+            if (now != last) {
+                last = now;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > 3_000_000_000L) {
+                break;
+            }
+            sleepNs(100_000_000L);
+        }
+        long received = run.receivedMeasured.sum() - recv0;
+        long acked = run.ackedMeasured.sum() - ack0;
+        long errors = run.errorReplies.sum() - err0;
+        long closed = run.closedByServer.sum() - closed0;
+        long behind = run.publishBehind.sum() - behind0;
+        long exp = expected.getAsLong();
+        long lost = exp - received;
+        Map<String, Long> statusDelta = new java.util.TreeMap<>();
+        driver.statuses.forEach((k, v) -> {
+            long d = v.get() - status0.getOrDefault(k, 0L);
+            if (d != 0) {
+                statusDelta.put(k, d);
+            }
+        });
+        Histogram ackH = merged(l -> l.ack);
+        driver.addAckTo(ackH);
+        Histogram delH = merged(l -> l.latency);
+        double sendRate = driver instanceof Ingress.Jms j ? j.sendRate() : sentInWindow / secs;
+        log("step %s msg/s (%s): sent %,d (%.2f/s; %d times >1 s behind), acked %,d in window + %,d after, deliveries expected %,d, "
+                        + "received %,d in window + %,d after; error replies %d %s, closed %d; load average %s",
+                fmt(rate), path, sent, sendRate, behind, ackedInWindow, acked - ackedInWindow, exp, recvInWindow, received - recvInWindow,
+                errors, statusDelta, closed, loadavg());
+        if (driver instanceof Ingress.Jms j) {
+            log("step %s msg/s (jms): servlet answered %s", fmt(rate), j.lastAnswer());
+        }
+        log("step %s msg/s (%s): delivery p50 %s p99 %s max %s ms; ack p50 %s p99 %s ms", fmt(rate), path, ms(delH, 50), ms(delH, 99),
+                maxMs(delH), ms(ackH, 50), ms(ackH, 99));
+        String why = null;
+        if (errors > 0 || closed > 0) {
+            why = errors + " errors " + statusDelta + ", " + closed + " closed";
+        } else if (driver.acks() && acked < sent || lost > 0) {
+            why = driver.acks() ? String.format(Locale.ROOT, "%,d unacknowledged, %,d deliveries lost", sent - acked, lost)
+                    : String.format(Locale.ROOT, "%,d of %,d deliveries not made by the end of the drain", lost, exp);
+        } else if (sendRate < 0.97 * rate || behind > 0) {
+            why = String.format(Locale.ROOT, "the publisher offered only %.0f msg/s", sendRate);
+        } else if (driver.acks() && ackedInWindow < 0.97 * sent) {
+            why = String.format(Locale.ROOT, "acknowledgements fell behind (%.0f%% in the window)", 100.0 * ackedInWindow / Math.max(1, sent));
+        } else if (recvInWindow < 0.97 * exp) {
+            why = String.format(Locale.ROOT, "deliveries fell behind (%.0f%% in the window)", 100.0 * recvInWindow / Math.max(1, exp));
+        }
+        String load = String.format(Locale.ROOT, "%,d subs, %s, %s msg/s offered", subs, driver.describe(), rateStr(rate));
+        String result = driver.acks()
+                ? String.format(Locale.ROOT, "%,.0f sent/s, %,.0f acked/s (ack p50 %s, p99 %s ms), %,.0f deliveries/s", sentInWindow / secs,
+                        ackedInWindow / secs, ms(ackH, 50), ms(ackH, 99), recvInWindow / secs)
+                : String.format(Locale.ROOT, sendRate < 10 ? "%,.2f sent/s (no ack to the sender), %,.0f deliveries/s"
+                        : "%,.0f sent/s (no ack to the sender), %,.0f deliveries/s", sendRate, recvInWindow / secs);
+        String loss = (lost == 0 ? "0" : String.format(Locale.ROOT, "%,d (%.2f%%)%s", lost, 100.0 * lost / Math.max(1, exp),
+                driver.acks() ? "" : " not delivered by the end of the drain"))
+                + (errors > 0 ? ", errors " + statusDelta : "")
+                + (why == null ? " (sustained)" : "; **not sustained**: " + why);
+        return new String[]{why, row(str("label", "back-end publish, " + path), load, result, loss, delH, cpu,
+                String.format(Locale.ROOT, "RSS %s, load avg %s", mb(server.serverRss()), load0))};
+    }
+
+    /** The WebSocket publishers of the ingress scenario (publish with an id, answered ok), paced by the loops. */
+    private final class WsIngress extends Ingress {
+        private final List<Conn> publishers;
+
+        WsIngress(Run run, List<Conn> publishers) {
+            super(run);
+            this.publishers = publishers;
+        }
+
+        @Override
+        String describe() {
+            return "WebSocket, " + publishers.size() + " publishers";
+        }
+
+        @Override
+        void start(double rate, int warmupS, int durationS) throws Exception {
+            long period = (long) (1e9 * publishers.size() / rate);
+            if (rate / publishers.size() > 100) {
+                log("WARNING: %.0f msg/s over %d publishers is more than the hub's 100 publications/s per connection", rate, publishers.size());
+            }
+            for (Loop l : loops) {
+                l.call(() -> {
+                    long now = System.nanoTime();
+                    for (Conn c : publishers) {
+                        if (c.loop == l && c.isOpen()) {
+                            c.periodNs = period;
+                            c.budget = -1;
+                            c.nextSend = now + (long) (Math.random() * period);
+                            l.schedulePublisher(c);
+                        }
+                    }
+                });
+            }
+        }
+
+        @Override
+        void stop(int waitS) throws Exception {
+            for (Loop l : loops) {
+                l.call(l::clearSchedule);
+            }
+        }
+    }
+
+    private static String rateStr(double r) {
+        return r == Math.rint(r) ? String.format(Locale.ROOT, "%,.0f", r) : fmt(r);
+    }
+
+    private static String loadavg() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
     }
 
     private static void addErr(List<String> errs, long count, String what) {
