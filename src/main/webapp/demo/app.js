@@ -32,9 +32,12 @@ const CLOSE_REASONS = {
   1006: 'connection lost (refused or dropped without a close frame)',
   1009: 'message too big',
   1011: 'internal server error',
+  1012: 'service restart: the hub member is draining; moving to another',
   4001: 'slow consumer: the send queue overflowed',
   4002: 'heartbeat timeout',
   4003: 'token expired',
+  4004: 'input timeout',
+  4005: 'disconnected by an administrator',
 };
 
 const UNRECOVERED = {

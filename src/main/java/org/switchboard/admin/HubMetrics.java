@@ -131,6 +131,14 @@ public class HubMetrics {
         return errors.getCount();
     }
 
+    public long deliveredCount() {
+        return delivered.getCount();
+    }
+
+    public long slowConsumerCount() {
+        return slowConsumers.getCount();
+    }
+
     public long publishedCount() {
         return published.getCount();
     }

@@ -24,14 +24,18 @@ public class HubReadiness implements HealthCheck {
     HistoryService history;
     @Inject
     SequencerLease lease;
+    @Inject
+    Drain drain;
 
     @Override
     public HealthCheckResponse call() {
         boolean topic = bus.isReady();
         boolean store = history.isReady();
-        return HealthCheckResponse.named("switchboard-message-topic").status(topic && store)
+        boolean draining = drain.isDraining();
+        return HealthCheckResponse.named("switchboard-message-topic").status(topic && store && !draining)
                 .withData("topic", topic ? "UP" : "DOWN")
                 .withData("history-store", store ? "UP" : "DOWN")
+                .withData("draining", draining)
                 .withData("numbers-messages", lease.isHeld())
                 .build();
     }

@@ -28,6 +28,11 @@ public class SubscriptionIndex {
         return subscribers.getOrDefault(channel, Set.of());
     }
 
+    /** The channels with subscribers on this member now (a live view). */
+    public Set<String> channels() {
+        return subscribers.keySet();
+    }
+
     public int channelCount() {
         return subscribers.size();
     }

@@ -42,6 +42,7 @@ public final class Connection {
     private volatile int closing;
     private final Consumer<Connection> onOverflow;
     private volatile long lastHeardNanos = System.nanoTime();
+    private final long openedAtMillis = System.currentTimeMillis();
     /** The check of this connection's inbound frames; null when the container's input cannot be inspected. */
     private volatile InboundFrames inbound;
     /** Subscriptions reading their missed messages from history (null when none, the usual case). */
@@ -252,6 +253,16 @@ public final class Connection {
     public long inputIncompleteSinceNanos() {
         InboundFrames frames = inbound;
         return frames == null ? 0 : frames.incompleteSinceNanos();
+    }
+
+    /** When the connection was made (epoch ms), for operators. */
+    public long openedAtMillis() {
+        return openedAtMillis;
+    }
+
+    /** Frames waiting in its send queue now. */
+    public int queued() {
+        return queue.size();
     }
 
     public boolean isClosing() {

@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import org.switchboard.admin.Drain;
 import org.switchboard.admin.HubMetrics;
 import org.switchboard.connection.ConnectionCap;
 import org.switchboard.protocol.ProtocolVersion;
@@ -44,12 +45,21 @@ public class HandshakeFilter extends HttpFilter {
     ConnectionCap cap;
     @Inject
     HubMetrics metrics;
+    @Inject
+    Drain drain;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
             chain.doFilter(request, response);
+            return;
+        }
+        if (drain.isDraining()) {
+            metrics.refusedHandshake("draining");
+            response.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+            reply(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "this member is draining (being restarted or taken "
+                    + "out of service); connect to another member");
             return;
         }
         if (!cap.admitsAnother()) {

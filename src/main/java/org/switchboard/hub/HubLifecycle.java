@@ -6,6 +6,8 @@ import org.switchboard.security.HandshakeAuthenticator;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
+import org.switchboard.admin.Drain;
+import org.switchboard.admin.HubMBean;
 import org.switchboard.admin.HubMetrics;
 import org.switchboard.bus.MessageBus;
 import org.switchboard.bus.PublishLedger;
@@ -28,8 +30,9 @@ import java.util.logging.Logger;
  * The one place that starts and stops the hub, in an order that matters (docs/architecture.md,
  * "Start and stop"). A servlet context listener because both ends must run while the web
  * application is alive: at start the WebSocket container must be adapted before the first client
- * connects, and at stop every client must be told 1001 before the application's class loader goes
- * away (by the time CDI destroys beans, it has; Tyrus itself would leave the sockets open).
+ * connects, and at stop every client must be told to go (1012 over the drain window) before the
+ * application's class loader goes away (by the time CDI destroys beans, it has; Tyrus itself would
+ * leave the sockets open).
  */
 @WebListener
 public class HubLifecycle implements ServletContextListener {
@@ -69,6 +72,10 @@ public class HubLifecycle implements ServletContextListener {
     HandshakeAuthenticator authenticator;
     @Inject
     ChannelAuthorizer authorizer;
+    @Inject
+    Drain drain;
+    @Inject
+    HubMBean mbean;
 
     private ScheduledFuture<?> watchdog;
     private boolean started;
@@ -99,8 +106,9 @@ public class HubLifecycle implements ServletContextListener {
         jmsIngress.start();
         // 7. presence clean-up, which publishes leave events: only now that the bus runs
         janitor.start();
-        // 8. heartbeat
+        // 8. heartbeat, and the MBean for JMX tools
         heartbeat.start();
+        mbean.register();
         LOG.info("Switchboard started");
     }
 
@@ -109,7 +117,17 @@ public class HubLifecycle implements ServletContextListener {
         if (!started || registry == null) {
             return; // the deployment failed before the hub started (or before CDI injected this listener)
         }
-        // 1. every client is told 1001; their closes announce their leave events
+        // 1. drain: no new handshakes, every client told 1012 over the drain window (so the other members
+        //    of a cluster are not stormed); their closes announce their leave events. Who is left is told 1001.
+        mbean.unregister();
+        int told = drain.start();
+        try {
+            if (told > 0) {
+                registry.awaitEmpty(drain.window().toMillis() + DRAIN_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         registry.goingAway();
         heartbeat.stop();
         janitor.stop();

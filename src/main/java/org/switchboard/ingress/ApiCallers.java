@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
 import org.switchboard.security.DisplayNames;
 import org.switchboard.security.HandshakeAuthenticator;
 import org.switchboard.security.Identity;
@@ -25,7 +26,10 @@ import org.switchboard.security.Tokens;
 @ApplicationScoped
 public class ApiCallers {
 
-    static final String CHALLENGE = "Bearer realm=\"switchboard\", Basic realm=\"switchboard\"";
+    /** Sent by the hub's own signed-in pages (the admin page) with their session cookie. */
+    public static final String PAGE_HEADER = "X-Requested-With";
+    static final String PAGE_HEADER_VALUE = "switchboard";
+    public static final String CHALLENGE = "Bearer realm=\"switchboard\", Basic realm=\"switchboard\"";
 
     @Inject
     Tokens tokens;
@@ -45,7 +49,7 @@ public class ApiCallers {
     public Caller identify(HttpServletRequest request) {
         String authorization = request.getHeader("Authorization");
         if (authorization == null) {
-            return new Unknown("authentication required: Authorization: Bearer <jwt> or Basic <user:password>");
+            return signedInPage(request);
         }
         if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             try {
@@ -58,6 +62,21 @@ public class ApiCallers {
             return basic(request, authorization.substring(6).strip());
         }
         return new Unknown("unsupported Authorization scheme; use Bearer or Basic");
+    }
+
+    /**
+     * A page of this application whose user signed in (FORM login): its session counts only with
+     * the header {@value #PAGE_HEADER}, which another site's page cannot send without a CORS
+     * preflight the hub never grants — so a session cookie alone never authorizes a call (CSRF).
+     */
+    private static Caller signedInPage(HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        if (PAGE_HEADER_VALUE.equals(request.getHeader(PAGE_HEADER)) && session != null
+                && session.getAttribute(SignedInUser.ATTRIBUTE) instanceof SignedInUser user) {
+            return new Known(new Identity(user.subject(), DisplayNames.fromClaims(user.subject()), user.roles(), Map.of(), null,
+                    Identity.Source.CONTAINER));
+        }
+        return new Unknown("authentication required: Authorization: Bearer <jwt> or Basic <user:password>");
     }
 
     private Caller basic(HttpServletRequest request, String encoded) {

@@ -17,6 +17,10 @@ public final class CloseCodes {
     public static final int TOKEN_EXPIRED = 4003;
     /** The client stopped sending in the middle of a frame or a fragmented message. */
     public static final int INPUT_TIMEOUT = 4004;
+    /** An administrator ended the connection; the client may reconnect (with backoff). */
+    public static final int DISCONNECTED_BY_ADMIN = 4005;
+    /** RFC 6455 / IANA: the member is draining (redeploy, shutdown, an operator's drain): reconnect, to another member. */
+    public static final int SERVICE_RESTART = 1012;
 
     private CloseCodes() {
     }
@@ -45,6 +49,14 @@ public final class CloseCodes {
     /** A message over the configured size, found after decoding (when frames are not inspected). */
     public static CloseReason tooBig(int maxMessageBytes) {
         return reason(TOO_BIG, "message larger than " + maxMessageBytes + " bytes");
+    }
+
+    public static CloseReason serviceRestart() {
+        return reason(SERVICE_RESTART, "service restart: reconnect, to another member");
+    }
+
+    public static CloseReason disconnectedByAdmin() {
+        return reason(DISCONNECTED_BY_ADMIN, "disconnected by an administrator");
     }
 
     public static CloseReason goingAway() {

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A reconnect storm (issue 18): {@value #DEFAULT_CLIENTS} clients of the client library
  * ({@code client/it/storm.mjs}, one Node process) on one member, spread over a few channels with
  * history, while publishers of the library publish with idempotency keys; then the member is
- * restarted ({@link ItDomain}: {@code asadmin stop-domain}, the clients get 1001 and then refused
+ * restarted ({@link ItDomain}: {@code asadmin stop-domain}, the clients get 1012 over the drain window and then refused
  * connections, and {@code start-domain}, which loads the application again). Every client must come
  * back and resume ({@code recovered:true}), and hold every acknowledged publication of its channel
  * exactly once, in order, with no gap: the program checks each client and reports a verdict. From

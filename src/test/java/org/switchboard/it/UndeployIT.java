@@ -11,10 +11,11 @@ import java.net.URL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Undeploying the application tells every connected client 1001 (going away). The deployment is
- * not managed (the test deploys and undeploys it), so there is no base URL to inject.
+ * Undeploying the application drains it: every connected client is told 1012 (service restart:
+ * reconnect, to another member), spread over the drain window. The deployment is not managed (the
+ * test deploys and undeploys it), so there is no base URL to inject.
  */
-@HubDeployment(name = UndeployIT.NAME, managed = false)
+@HubDeployment(name = UndeployIT.NAME, managed = false, config = "switchboard.drain.window-ms=1000")
 @Tag("adaptations-off")
 class UndeployIT {
 
@@ -24,7 +25,7 @@ class UndeployIT {
     Deployer deployer;
 
     @Test
-    void undeploySendsGoingAway() throws Exception {
+    void undeployTellsEveryClientServiceRestart() throws Exception {
         deployer.deploy(NAME);
         boolean undeployed = false;
         try {
@@ -36,8 +37,8 @@ class UndeployIT {
                 bob.welcome();
                 deployer.undeploy(NAME);
                 undeployed = true;
-                assertThat(alice.awaitClose()).isEqualTo(1001);
-                assertThat(bob.awaitClose()).isEqualTo(1001);
+                assertThat(alice.awaitClose()).isEqualTo(1012);
+                assertThat(bob.awaitClose()).isEqualTo(1012);
             }
         } finally {
             if (!undeployed) {
