@@ -147,8 +147,18 @@ final class Sequencer implements Runnable, LocalSequencing {
                 }
                 batch.clear();
                 List<HubEvent> numbered = numbering.number(taken, System.currentTimeMillis() - staleAfterMs);
+                HubEvent firstRejected = null;
+                int rejected = 0;
                 for (HubEvent event : numbered) {
                     batch.add(event);
+                    if (event.kind() == HubEvent.Kind.REJECTED) {
+                        firstRejected = firstRejected == null ? event : firstRejected;
+                        rejected++;
+                    }
+                }
+                if (rejected > 0) {
+                    LOG.warning("rejected " + rejected + " of " + numbered.size() + " publications, e.g. on channel "
+                            + firstRejected.channel() + ": " + firstRejected.dataJson());
                 }
                 try {
                     producer.send(batch.toMessage(out));

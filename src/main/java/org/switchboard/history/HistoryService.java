@@ -58,7 +58,9 @@ public class HistoryService {
         }
         JdbcHistoryStore jdbc = new JdbcHistoryStore(lookup(settings.historyDataSource()), settings.historyStatementTimeoutS());
         LOG.info("channel history on " + settings.historyDataSource()
-                + (jdbc.migrate() ? "" : " (database not reachable now; schema migrated on first use)"));
+                + (jdbc.migrate() ? "" : " (database not reachable now; schema migrated on first use)")
+                + "; per-channel rules: " + (settings.historyChannels().isBlank() ? "none" : settings.historyChannels().strip())
+                + "; otherwise " + settings.historyMaxMessages() + " messages for " + settings.historyMaxAge());
         start(jdbc, threads);
         maintenance = Executors.newSingleThreadScheduledExecutor(threads);
         // every second while down; every 5 s while up, so a member that does not write notices too

@@ -1,7 +1,11 @@
 package org.switchboard.ingress;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +26,8 @@ import jakarta.jms.JMSException;
 import jakarta.jms.JMSProducer;
 import jakarta.jms.Message;
 import jakarta.jms.Queue;
+import jakarta.transaction.Status;
+import jakarta.transaction.UserTransaction;
 import org.switchboard.config.HubSettings;
 import org.switchboard.config.IngressSettings;
 import org.switchboard.connection.HubExecutors;
@@ -30,10 +36,11 @@ import org.switchboard.security.Identity;
 /**
  * The JMS ingress: any application in the domain (or a client of the same broker) sends a text
  * message to {@code jms/switchboard/Publish} and the hub publishes it like any other publication.
- * Every member consumes from the queue in a transacted session, one message at a time, so a
- * message is removed only once the hub acknowledged it — or once it went to the dead-letter queue,
- * in the same transaction, with the reason. A transient failure ({@code unavailable}, the broker
- * going away) rolls back: the message comes again, with the same key, and is published once.
+ * Every member consumes from the queue in JTA transactions of a few messages each (a container
+ * ignores a transacted JMS session outside one and acknowledges on receipt), so a message is
+ * removed only once the hub acknowledged it — or once it went to the dead-letter queue, in the same
+ * transaction, with the reason. A transient failure ({@code unavailable}, the broker going away)
+ * rolls the batch back: its messages come again, with the same keys, and each is published once.
  */
 @ApplicationScoped
 public class JmsIngress {
@@ -44,6 +51,10 @@ public class JmsIngress {
     static final String REASON = "reason";
     static final String REASON_MESSAGE = "reasonMessage";
     static final String ORIGINAL_ID = "originalMessageId";
+    private static final String USER_TRANSACTION = "java:comp/UserTransaction";
+    /** Messages taken in one transaction: what is waiting, up to this many. */
+    static final int BATCH = 50;
+    private static final int TRANSACTION_TIMEOUT_S = 60;
 
     @Inject
     IngressSettings settings;
@@ -103,24 +114,31 @@ public class JmsIngress {
     private void consume() {
         long pauseMs = 100;
         while (running) {
-            try (JMSContext context = lookup(hub.jmsConnectionFactory(), ConnectionFactory.class).createContext(JMSContext.SESSION_TRANSACTED);
-                 JMSConsumer consumer = context.createConsumer(lookup(settings.jmsQueue(), Queue.class))) {
+            UserTransaction tx = null;
+            try {
+                tx = lookup(USER_TRANSACTION, UserTransaction.class);
+                ConnectionFactory factory = lookup(hub.jmsConnectionFactory(), ConnectionFactory.class);
+                Queue queue = lookup(settings.jmsQueue(), Queue.class);
                 Queue deadLetter = lookup(settings.jmsDeadLetter(), Queue.class);
-                JMSProducer producer = context.createProducer();
                 while (running) {
-                    Message message = consumer.receive(250);
-                    if (message == null) {
-                        continue;
+                    tx.setTransactionTimeout(TRANSACTION_TIMEOUT_S);
+                    tx.begin();
+                    boolean done;
+                    // the context is made inside the transaction, so its session is enlisted in it
+                    try (JMSContext context = factory.createContext();
+                         JMSConsumer consumer = context.createConsumer(queue)) {
+                        done = handleBatch(context, consumer, deadLetter);
                     }
-                    if (handle(message, context, producer, deadLetter)) {
-                        context.commit();
+                    if (done) {
+                        tx.commit();
                         pauseMs = 100;
                     } else {
-                        context.rollback();
+                        tx.rollback();
                         pauseMs = pause(pauseMs);
                     }
                 }
-            } catch (RuntimeException | NamingException e) {
+            } catch (Exception e) {
+                rollbackQuietly(tx);
                 if (running) {
                     LOG.log(Level.WARNING, "JMS ingress lost its connection; retrying: " + e);
                     pauseMs = pause(pauseMs);
@@ -129,41 +147,73 @@ public class JmsIngress {
         }
     }
 
-    /** True when the message is done with (published, or dead-lettered); false to have it again. */
-    private boolean handle(Message message, JMSContext context, JMSProducer producer, Queue deadLetter) {
+    /**
+     * Receives what is waiting (up to {@value #BATCH} messages), publishes the valid ones in order
+     * and dead-letters the rest; true when every one is done with, false to have them all again.
+     */
+    private boolean handleBatch(JMSContext context, JMSConsumer consumer, Queue deadLetter) throws InterruptedException {
+        List<Message> batch = new ArrayList<>();
+        for (Message m = consumer.receive(250); m != null; m = batch.size() < BATCH ? consumer.receiveNoWait() : null) {
+            batch.add(m);
+        }
+        List<CompletableFuture<PublishOutcome>> outcomes = new ArrayList<>(batch.size());
+        for (Message message : batch) {
+            outcomes.add(publish(message).toCompletableFuture());
+        }
+        JMSProducer producer = context.createProducer();
+        boolean done = true;
+        for (int i = 0; i < batch.size(); i++) {
+            PublishOutcome outcome;
+            try {
+                outcome = outcomes.get(i).get(hub.publishTimeoutMs() + 5000, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                done = false; // unknown outcome: the same key makes the retry safe
+                continue;
+            }
+            if (outcome instanceof PublishOutcome.Refused refused) {
+                if (refused.error().status() == 503 || refused.error().status() == 0) {
+                    done = false;
+                } else {
+                    deadLetter(batch.get(i), refused.error(), context, producer, deadLetter);
+                }
+            }
+        }
+        if (done) {
+            outcomes.forEach(o -> {
+                if (o.join() instanceof PublishOutcome.Published) {
+                    published.incrementAndGet();
+                }
+            });
+        }
+        return done;
+    }
+
+    /** Publishes one message; an unreadable or invalid one is answered as refused (it is dead-lettered). */
+    private CompletionStage<PublishOutcome> publish(Message message) {
         JmsPublication.Read read;
         try {
             read = JmsPublication.read(message);
         } catch (JMSException e) {
             LOG.log(Level.WARNING, "JMS ingress cannot read a message; it comes again", e);
-            return false;
+            return CompletableFuture.completedFuture(new PublishOutcome.Refused(new ApiError(0, "unreadable", e.toString())));
         }
         if (read instanceof JmsPublication.Invalid invalid) {
-            deadLetter(message, invalid.error(), context, producer, deadLetter);
-            return true;
+            return CompletableFuture.completedFuture(new PublishOutcome.Refused(invalid.error()));
         }
         JmsPublication.Valid valid = (JmsPublication.Valid) read;
         String name = valid.sender() != null && !valid.sender().isBlank() ? valid.sender().strip() : settings.jmsPrincipal();
         Identity caller = new Identity(settings.jmsPrincipal(), name, settings.jmsGroups(), Map.of(), null, Identity.Source.TOKEN);
-        PublishOutcome outcome;
+        return publisher.publish(caller, VIA, valid.publication());
+    }
+
+    private static void rollbackQuietly(UserTransaction tx) {
         try {
-            outcome = publisher.publish(caller, VIA, valid.publication()).toCompletableFuture()
-                    .get(hub.publishTimeoutMs() + 5000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException | TimeoutException e) {
-            return false; // unknown outcome: the same key makes the retry safe
-        }
-        if (outcome instanceof PublishOutcome.Refused refused) {
-            if (refused.error().status() == 503) {
-                return false;
+            if (tx != null && tx.getStatus() != Status.STATUS_NO_TRANSACTION) {
+                tx.rollback();
             }
-            deadLetter(message, refused.error(), context, producer, deadLetter);
-            return true;
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "JMS ingress rollback failed", e);
         }
-        published.incrementAndGet();
-        return true;
     }
 
     private void deadLetter(Message message, ApiError error, JMSContext context, JMSProducer producer, Queue deadLetter) {

@@ -2,13 +2,11 @@ package org.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,17 +16,13 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import org.awaitility.Awaitility;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.exporter.ZipExporter;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.switchboard.example.DeadLetters;
-import org.switchboard.example.OrderEvents;
 import org.switchboard.it.support.HubClient;
 import org.switchboard.it.support.ItDomain;
+import org.switchboard.it.support.JmsPublisherExample;
 
 /**
  * The JMS ingress, used the way a back end on the same domain uses it: the example application
@@ -40,14 +34,11 @@ import org.switchboard.it.support.ItDomain;
 class JmsIngressIT extends DeployedHub {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private static final String EXAMPLE = "jms-publisher";
+    private static final String EXAMPLE = JmsPublisherExample.NAME;
 
     @BeforeAll
     void deployExample() throws Exception {
-        Path war = Files.createTempDirectory("example").resolve(EXAMPLE + ".war");
-        ShrinkWrap.create(WebArchive.class, EXAMPLE + ".war").addClasses(OrderEvents.class, DeadLetters.class)
-                .addAsWebInfResource(new File("examples/" + EXAMPLE + "/src/main/webapp/WEB-INF/beans.xml"), "beans.xml")
-                .as(ZipExporter.class).exportTo(war.toFile(), true);
+        Path war = JmsPublisherExample.war();
         ItDomain.remote("deploy", "--force", "--contextroot", EXAMPLE, "--name", EXAMPLE, war.toString());
     }
 

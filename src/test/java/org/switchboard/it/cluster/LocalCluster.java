@@ -143,10 +143,16 @@ final class LocalCluster {
     /**
      * Stops the application on member {@code i} only, the other members keep serving: the DAS sets
      * that instance's application-ref disabled and the instance unloads the application (its
-     * clients get 1001).
+     * clients get 1012, spread over the drain window).
      */
     void disableApp(int i) throws Exception {
         asadmin("disable", "--target", memberName(i), APPLICATION);
+    }
+
+    /** Deploys another application to every member (the deployment group), at {@code /name}. */
+    void deploy(Path war, String name) throws Exception {
+        asadmin("deploy", "--force", "--target", state.getOrDefault("DEPLOYMENT_GROUP", "switchboard-dg"),
+                "--contextroot", name, "--name", name, war.toString());
     }
 
     /** Starts the application on member {@code i} again (after {@link #disableApp}). */
