@@ -67,18 +67,41 @@ async function refreshConnections() {
   $('disconnect-subject').disabled = q === '';
 }
 
+async function refreshMembers() {
+  const { members } = await api('GET', 'members');
+  $('members').tBodies[0].replaceChildren(...members.map((m) => {
+    const row = document.createElement('tr');
+    row.append(cell(m.member), cell(String(m.connections)), cell(m.draining ? 'draining' : 'serving'));
+    return row;
+  }));
+}
+
+/** channel -> {seq, at} of the previous refresh: the message rate is the change of the last seq over time */
+const seen = new Map();
+
+function rate(c) {
+  if (typeof c.lastSeq !== 'number') return 'live-only';
+  const now = Date.now();
+  const before = seen.get(c.channel);
+  seen.set(c.channel, { epoch: c.epoch, seq: c.lastSeq, at: now });
+  if (!before || before.epoch !== c.epoch || now <= before.at) return '…';
+  return ((c.lastSeq - before.seq) * 1000 / (now - before.at)).toFixed(1);
+}
+
 async function refreshChannels() {
   const { channels } = await api('GET', 'channels');
   $('channels').tBodies[0].replaceChildren(...channels.map((c) => {
     const row = document.createElement('tr');
-    row.append(cell(c.channel), cell(String(c.subscribers)));
+    const position = typeof c.lastSeq === 'number' ? `${c.epoch}/${c.lastSeq}` : 'live-only';
+    row.append(cell(c.channel), cell(String(c.subscribers)), cell(String(c.clusterSubscribers)), cell(position),
+      cell(rate(c)), cell(typeof c.stored === 'number' ? String(c.stored) : ''));
     return row;
   }));
 }
 
 async function refresh() {
   try {
-    await Promise.all([refreshMember(), refreshConnections(), refreshChannels()]);
+    await Promise.all([refreshMember(), refreshMembers(), refreshConnections(), refreshChannels()]);
     showError(null);
   } catch (e) {
     showError(e);

@@ -65,7 +65,7 @@ public class AdminResource {
     @APIResponse(responseCode = "403", description = "not in the role switchboard-admin")
     public Response member(@Context HttpServletRequest request) {
         return asAdmin(request, who -> Response.ok(Json.createObjectBuilder()
-                .add("member", System.getProperty("com.sun.aas.instanceName", "server"))
+                .add("member", MemberDirectory.instanceName())
                 .add("connections", admin.connectionCount())
                 .add("channels", admin.channelCount())
                 .add("published", admin.published())
@@ -75,6 +75,20 @@ public class AdminResource {
                 .add("draining", admin.draining())
                 .add("drainWindowMs", admin.drainWindowMs())
                 .build().toString()).build());
+    }
+
+    @GET
+    @Path("members")
+    @Operation(summary = "Every member of the deployment: name, connections, draining (reported through the data grid)")
+    public Response members(@Context HttpServletRequest request) {
+        return asAdmin(request, who -> {
+            JsonArrayBuilder list = Json.createArrayBuilder();
+            for (MemberDirectory.MemberView m : admin.members()) {
+                list.add(Json.createObjectBuilder().add("member", m.member()).add("connections", m.connections())
+                        .add("draining", m.draining()).add("at", m.at()));
+            }
+            return Response.ok(Json.createObjectBuilder().add("members", list).build().toString()).build();
+        });
     }
 
     @GET
@@ -98,12 +112,18 @@ public class AdminResource {
 
     @GET
     @Path("channels")
-    @Operation(summary = "Channels with subscribers on this member, busiest first")
+    @Operation(summary = "Channels with subscribers on this member, busiest first: subscribers here and in the "
+            + "deployment, and for channels with history the last position and how many messages are kept")
     public Response channels(@Context HttpServletRequest request, @QueryParam("limit") @DefaultValue("200") int limit) {
         return asAdmin(request, who -> {
             JsonArrayBuilder list = Json.createArrayBuilder();
             for (HubAdmin.ChannelView c : admin.channels(Math.min(limit, LIST_MAX))) {
-                list.add(Json.createObjectBuilder().add("channel", c.channel()).add("subscribers", c.subscribers()));
+                JsonObjectBuilder item = Json.createObjectBuilder().add("channel", c.channel()).add("subscribers", c.subscribers())
+                        .add("clusterSubscribers", c.clusterSubscribers());
+                if (c.lastSeq() != null) {
+                    item.add("epoch", c.epoch()).add("lastSeq", c.lastSeq()).add("stored", c.stored());
+                }
+                list.add(item);
             }
             return Response.ok(Json.createObjectBuilder().add("channels", list).build().toString()).build();
         });

@@ -7,9 +7,12 @@ import org.switchboard.channel.SubscriptionIndex;
 import org.switchboard.connection.Connection;
 import org.switchboard.connection.ConnectionRegistry;
 import org.switchboard.connection.HubExecutors;
+import org.switchboard.history.HistoryService;
+import org.switchboard.history.HistoryStore;
 import org.switchboard.ingress.BackendPublisher;
 import org.switchboard.ingress.Publication;
 import org.switchboard.ingress.PublishOutcome;
+import org.switchboard.presence.PresenceRegistry;
 import org.switchboard.protocol.CloseCodes;
 import org.switchboard.security.Identity;
 
@@ -48,14 +51,24 @@ public class HubAdmin {
     MessageBus bus;
     @Inject
     HubMetrics metrics;
+    @Inject
+    PresenceRegistry presence;
+    @Inject
+    HistoryService history;
+    @Inject
+    MemberDirectory directory;
 
     /** One connection as an operator sees it. */
     public record ConnectionView(String id, String subject, String name, String address, List<String> channels,
                                  int queued, long openedAt) {
     }
 
-    /** One channel with subscribers on this member. */
-    public record ChannelView(String channel, int subscribers) {
+    /**
+     * One channel with subscribers on this member: how many here and in the whole deployment (its
+     * presence), and for a channel with history its epoch, last seq and how many messages it keeps
+     * (null for a live-only channel, or while the store is down).
+     */
+    public record ChannelView(String channel, int subscribers, int clusterSubscribers, Long epoch, Long lastSeq, Long stored) {
     }
 
     /** Connections whose subject or name contains {@code query} (all when blank), oldest first, at most {@code limit}. */
@@ -70,14 +83,35 @@ public class HubAdmin {
                 .toList();
     }
 
-    /** Channels with subscribers here, busiest first, at most {@code limit}. */
+    /** Channels with subscribers here, busiest first, at most {@code limit} (each costs a grid and a store lookup). */
     public List<ChannelView> channels(int limit) {
         return subscriptions.channels().stream()
-                .map(ch -> new ChannelView(ch, subscriptions.subscribers(ch).size()))
-                .filter(v -> v.subscribers() > 0)
-                .sorted(Comparator.comparingInt(ChannelView::subscribers).reversed().thenComparing(ChannelView::channel))
+                .map(ch -> Map.entry(ch, subscriptions.subscribers(ch).size()))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .limit(Math.max(0, limit))
+                .map(e -> describe(e.getKey(), e.getValue()))
                 .toList();
+    }
+
+    private ChannelView describe(String channel, int here) {
+        int everywhere = presence.members(channel).size();
+        if (!history.keepsHistory(channel)) {
+            return new ChannelView(channel, here, everywhere, null, null, null);
+        }
+        try {
+            HistoryStore.ChannelHistory h = history.store().describe(channel);
+            if (h == null) {
+                return new ChannelView(channel, here, everywhere, 0L, 0L, 0L); // nothing stored yet
+            }
+            return new ChannelView(channel, here, everywhere, h.epoch(), h.latest(), Math.max(0, h.latest() - h.earliest() + 1));
+        } catch (HistoryStore.HistoryUnavailable e) {
+            return new ChannelView(channel, here, everywhere, null, null, null);
+        }
+    }
+
+    public List<MemberDirectory.MemberView> members() {
+        return directory.members();
     }
 
     public int connectionCount() {

@@ -8,6 +8,7 @@ import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
 import org.switchboard.admin.Drain;
 import org.switchboard.admin.HubMBean;
+import org.switchboard.admin.MemberDirectory;
 import org.switchboard.admin.HubMetrics;
 import org.switchboard.bus.MessageBus;
 import org.switchboard.bus.PublishLedger;
@@ -76,6 +77,8 @@ public class HubLifecycle implements ServletContextListener {
     Drain drain;
     @Inject
     HubMBean mbean;
+    @Inject
+    MemberDirectory members;
 
     private ScheduledFuture<?> watchdog;
     private boolean started;
@@ -109,6 +112,7 @@ public class HubLifecycle implements ServletContextListener {
         // 8. heartbeat, and the MBean for JMX tools
         heartbeat.start();
         mbean.register();
+        members.start();
         LOG.info("Switchboard started");
     }
 
@@ -129,6 +133,7 @@ public class HubLifecycle implements ServletContextListener {
             Thread.currentThread().interrupt();
         }
         registry.goingAway();
+        members.stop();
         heartbeat.stop();
         janitor.stop();
         try {

@@ -68,7 +68,15 @@ class AdminIT extends DeployedHub {
             assertThat(seen.getJsonArray("channels").getString(0)).isEqualTo(channel);
             JsonArray channels = json(call("GET", "channels", ADMIN, null).body()).getJsonArray("channels");
             assertThat(channels.stream().map(JsonObject.class::cast).filter(c -> channel.equals(c.getString("channel"))))
-                    .singleElement().satisfies(c -> assertThat(c.getInt("subscribers")).isEqualTo(2));
+                    .singleElement().satisfies(c -> {
+                        assertThat(c.getInt("subscribers")).isEqualTo(2);
+                        assertThat(c.getInt("clusterSubscribers")).isEqualTo(2);
+                        assertThat(c.getJsonNumber("lastSeq").longValue()).isZero(); // nothing published yet
+                    });
+            String me = json(call("GET", "member", ADMIN, null).body()).getString("member");
+            JsonArray members = json(call("GET", "members", ADMIN, null).body()).getJsonArray("members");
+            assertThat(members.stream().map(JsonObject.class::cast).filter(m -> me.equals(m.getString("member"))))
+                    .anySatisfy(m -> assertThat(m.getInt("connections")).isGreaterThanOrEqualTo(2));
 
             HttpResponse<String> sent = call("POST", "channels/" + channel + "/system-messages", ADMIN,
                     "{\"data\":{\"notice\":\"maintenance at 18:00\"}}");
