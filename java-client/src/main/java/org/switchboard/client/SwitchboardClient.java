@@ -67,6 +67,7 @@ public final class SwitchboardClient implements AutoCloseable {
     private final Consumer<StateChange> stateListener;
     private final HttpClient http;
     private final ScheduledExecutorService loop;
+    private volatile Thread loopThread;
 
     private State state = State.IDLE;
     private volatile State publicState = State.IDLE;
@@ -105,6 +106,7 @@ public final class SwitchboardClient implements AutoCloseable {
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "switchboard-client");
             t.setDaemon(true);
+            loopThread = t;
             return t;
         });
     }
@@ -186,6 +188,11 @@ public final class SwitchboardClient implements AutoCloseable {
     /** Ends the connection for good; waiting publications fail with {@code closed}. */
     @Override
     public void close() {
+        if (Thread.currentThread() == loopThread) { // from a listener: the loop is this thread
+            shutdown();
+            loop.shutdown();
+            return;
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             loop.execute(() -> {
