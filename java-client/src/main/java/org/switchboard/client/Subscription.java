@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Subscription {
 
-    private final SwitchboardClient client;
+    private final Requests client;
     private final String channel;
     private final SubscriptionListener listener;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -30,7 +30,7 @@ public final class Subscription {
     /** Messages held back while a gap is fetched from history. */
     private List<Message> held;
 
-    Subscription(SwitchboardClient client, String channel, Position since, SubscriptionListener listener) {
+    Subscription(Requests client, String channel, Position since, SubscriptionListener listener) {
         this.client = client;
         this.channel = channel;
         this.position = since;

@@ -90,6 +90,23 @@ public final class SwitchboardClient implements AutoCloseable {
     private final Set<Publication> retrying = new java.util.HashSet<>();
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private final CompletableFuture<JsonObject> firstWelcome = new CompletableFuture<>();
+    /** This client as its subscriptions see it. */
+    private final Requests requests = new Requests() {
+        @Override
+        public void call(String type, JsonObjectBuilder fields, BiConsumer<SwitchboardException, JsonObject> answer) {
+            SwitchboardClient.this.call(type, fields, answer);
+        }
+
+        @Override
+        public CompletableFuture<Void> unsubscribe(Subscription subscription) {
+            return SwitchboardClient.this.unsubscribe(subscription);
+        }
+
+        @Override
+        public void forget(Subscription subscription) {
+            SwitchboardClient.this.forget(subscription);
+        }
+    };
 
     private SwitchboardClient(Builder b) {
         this.urls = List.copyOf(b.urls);
@@ -136,7 +153,7 @@ public final class SwitchboardClient implements AutoCloseable {
      * else from now; kept across reconnects until {@link Subscription#unsubscribe()}.
      */
     public Subscription subscribe(String channel, Position since, SubscriptionListener listener) {
-        Subscription subscription = new Subscription(this, channel, since, listener);
+        Subscription subscription = new Subscription(requests, channel, since, listener);
         if (!onLoop(() -> {
             if (state == State.CLOSED) {
                 subscription.end(new SwitchboardException("closed", "the client was closed"));
