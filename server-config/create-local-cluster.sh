@@ -45,6 +45,9 @@
 #   Ports (lib.sh; give the same to every cluster script): SB_CLUSTER_PORTBASE (DAS, default 30000),
 #   SB_CLUSTER_MEMBER_STEP (member i at portbase + i * step, default 1000), SB_BROKER_PORT, SB_PG_PORT.
 #   DEMO=true: the demo's sign-in (section 5b).
+#   CONFIG_PROPERTIES: switchboard.* keys for every member, one "name=value" per line, set as
+#   MicroProfile Config properties of the members' config (section 5c): unlike a WAR's own
+#   microprofile-config.properties they are in domain.xml, so every (re)start of a member sees them.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -268,6 +271,14 @@ if [[ "${DEMO:-false}" == "true" ]]; then
       --propertyName=switchboard.security.allowed-origins --propertyValue="${origins%,}"
   TARGET="$CFG" "$SB_SCRIPT_DIR/realm-users.sh" "$PAYARA_HOME" "$DOMAIN" "$ADMIN_PORT"
 fi
+
+# --- 5c. configuration keys for every member (CONFIG_PROPERTIES) ----------------------------
+while IFS= read -r property; do
+  [[ -n "$property" ]] || continue
+  log "config property on $CFG: $property"
+  "${ASA[@]}" set-config-property --source=config --sourceName="$CFG" \
+      --propertyName="${property%%=*}" --propertyValue="${property#*=}"
+done <<<"${CONFIG_PROPERTIES:-}"
 
 # --- 6. deploy, start, wait ---------------------------------------------------------------
 log "deploying $WAR to $DG"

@@ -875,7 +875,9 @@ export class Switchboard extends Emitter {
     } else {
       delay = backoffDelay(this.#attempt++, this.#backoff, this.#random);
       if (code === 4001) delay = Math.max(delay, this.#backoff.baseMs);
-      if (!wasConnected) this.#urlIndex++;
+      // a failed attempt, or a member that said it is going (1001/1012): the next member; a draining
+      // member refuses handshakes and one being stopped may not answer them at all
+      if (!wasConnected || code === 1001 || code === 1012) this.#urlIndex++;
     }
     this.#nextAttemptAt = Date.now() + delay;
     this.#setState('reconnecting');

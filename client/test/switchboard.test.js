@@ -429,6 +429,18 @@ describe('backoff', () => {
     assert.ok(total >= 10_000, `8 reconnects take more than 10 s in all: ${delays}`);
   });
 
+  test('1012 on a young connection: backoff, but to the next URL (the draining member will not take it back)', async (t) => {
+    const h = harness(t, { url: [URL_A, URL_B], backoff: { baseMs: 1000, promptMs: 100 }, random: () => 0.5 });
+    await h.connect();
+    assert.equal(h.ws.url, URL_A);
+    h.tick(2_000); // not stable yet
+    h.ws.drop(1012, 'service restart');
+    const r = h.of('reconnecting').at(-1);
+    assert.ok(r.delayMs >= 100, `backoff, not prompt: ${r.delayMs}`);
+    const ws = await h.nextAttempt();
+    assert.equal(ws.url, URL_B, 'the next member');
+  });
+
   test('1001 and 1012 after a stable connection: prompt reconnect (< promptMs) to the next URL', async (t) => {
     const h = harness(t, {
       url: [URL_A, URL_B], backoff: { baseMs: 1000, promptMs: 100 }, random: () => 0.999,

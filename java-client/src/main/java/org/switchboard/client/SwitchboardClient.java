@@ -509,7 +509,9 @@ public final class SwitchboardClient implements AutoCloseable {
             if (code == 4001) {
                 delay = Math.max(delay, backoff.base().toMillis());
             }
-            if (!wasConnected) {
+            // a failed attempt, or a member that said it is going: the next member (a draining one
+            // refuses handshakes, one being stopped may not answer them at all)
+            if (!wasConnected || code == 1001 || code == 1012) {
                 urlIndex++;
             }
         }
