@@ -125,7 +125,10 @@ class AdminIT extends DeployedHub {
         }
     }
 
-    /** The drain window is read when a drain starts: a domain config property set with asadmin applies at once. */
+    /**
+     * The drain window is read when a drain starts: a domain config property set with asadmin applies
+     * without a restart, once Payara's config cache (60 s) lets it through.
+     */
     @Test
     void aKeySetWithAsadminAppliesWithoutARestart() throws Exception {
         assertThat(json(call("GET", "member", ADMIN, null).body()).getInt("drainWindowMs")).isEqualTo(500);
@@ -136,8 +139,6 @@ class AdminIT extends DeployedHub {
         } finally {
             ItDomain.remote("delete-config-property", "--source=domain", "--propertyName=" + DRAIN_WINDOW);
         }
-        Awaitility.await("the application's value again").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .until(() -> json(call("GET", "member", ADMIN, null).body()).getInt("drainWindowMs") == 500);
     }
 
     @Test
