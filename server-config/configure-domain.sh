@@ -106,6 +106,14 @@ ensure_resource "JMS queue" "$PUBLISH_JNDI" "$jms_resources" \
 ensure_resource "JMS queue" "$DEAD_JNDI" "$jms_resources" \
   create-jms-resource --target "$TARGET" --restype jakarta.jms.Queue \
       --property "Name=$DEAD_PHYSICAL" --description "Switchboard: back-end publications that could not be published" "$DEAD_JNDI"
+# A broker restart leaves every pooled connection of the factory broken. Without validation the
+# pool hands them out again and every send through it fails until the pool happens to drop them
+# (an application such as examples/jms-publisher saw this for over 90 s); validated on every
+# take, and one failure drops them all, a pool recovers with the broker.
+CF_POOL="resources.connector-connection-pool.${CF_JNDI}-Connection-Pool"
+log "connection pool of $CF_JNDI: validated when taken, all dropped on a failure"
+asa set "$CF_POOL.is-connection-validation-required=true" "$CF_POOL.fail-all-connections=true" >/dev/null
+
 # The physical destinations are auto-created by OpenMQ on first use (imq.autocreate.topic/queue=true).
 # Creating them explicitly needs the broker's JMX connector, which is not available when the
 # broker is bound to 127.0.0.1 (see create-local-domain.sh), so this step is best effort.
@@ -187,6 +195,19 @@ sb_jvm_policy_apply "$JVM_TARGET" ""
 SOCKET_WRITE_BUFFER="${SOCKET_WRITE_BUFFER:-65536}"
 log "socket write buffer of transport tcp in $CONFIG: $SOCKET_WRITE_BUFFER bytes"
 asa set "configs.config.${CONFIG}.network-config.transports.transport.tcp.socket-write-buffer-size=${SOCKET_WRITE_BUFFER}" >/dev/null
+
+# --- The HTTP workers' task queue: never a reason to drop a connection ----------------------------
+# Every read of every connection (established WebSocket or new handshake) waits for an HTTP worker in
+# one queue, which Payara bounds at 4,096 tasks. When a storm of handshakes filled it, Grizzly refused
+# the next task and closed that task's connection, established or not (seen in the bench: dozens of
+# live clients dropped during a ramp of 10,000 connections). A connection has at most one read task
+# queued (Grizzly stops watching it until its task has run), so the queue can never hold more tasks
+# than the member holds connections, and the hub caps those below the open-file limit: unbounded
+# (-1) costs nothing that the connections do not already cost. How long a queued task waits is
+# bounded by the hub instead: it refuses handshakes with 503 + Retry-After while more than
+# switchboard.limits.handshake-backlog tasks wait (docs/operations.md, "Admission under a storm").
+log "task queue of http-thread-pool in $CONFIG: unbounded (the hub sheds handshakes by its length)"
+asa set "configs.config.${CONFIG}.thread-pools.thread-pool.http-thread-pool.max-queue-size=-1" >/dev/null
 
 # --- No Grizzly WebSocket probe on every read --------------------------------------------
 # Payara's HTTP listener also carries Grizzly's own WebSocket add-on. Jakarta WebSocket (Tyrus)

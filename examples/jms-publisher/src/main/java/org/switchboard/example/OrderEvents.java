@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import jakarta.jms.JMSConnectionFactory;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
+import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
 import jakarta.servlet.annotation.WebServlet;
@@ -44,7 +45,7 @@ public class OrderEvents extends HttpServlet {
             jms.createProducer().send(publish, message);
             response.setStatus(HttpServletResponse.SC_ACCEPTED);
             response.getWriter().write(message.getJMSMessageID());
-        } catch (JMSException e) {
+        } catch (JMSException | JMSRuntimeException e) {
             response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, e.getMessage());
         }
     }
