@@ -37,6 +37,10 @@ public class HubSettings {
     int maxConnections;
 
     @Inject
+    @ConfigProperty(name = "switchboard.limits.handshake-backlog", defaultValue = "128")
+    int handshakeBacklog;
+
+    @Inject
     @ConfigProperty(name = "switchboard.limits.channel-max-length", defaultValue = "128")
     int channelMaxLength;
 
@@ -131,6 +135,11 @@ public class HubSettings {
     /** 0: derived from the process's open-file limit ({@code ConnectionCap}). */
     public int maxConnections() {
         return maxConnections;
+    }
+
+    /** Tasks waiting for the HTTP workers beyond which a handshake is refused (503); 0: never. */
+    public int handshakeBacklog() {
+        return handshakeBacklog;
     }
 
     public int maxSubscriptions() {

@@ -28,12 +28,13 @@ public class ContainerAdaptations {
     public static final String REQUEST_TRIM = "grizzly-request-trim";
     public static final String WRITER_THREADS = "grizzly-writer-threads";
     public static final String INBOUND_INSPECTION = "tyrus-inbound-inspection";
+    public static final String WORKER_BACKLOG = "grizzly-worker-backlog";
     public static final String DIRECT_BEANS = DirectBeans.NAME;
     public static final String SHARED_ENDPOINT = SharedEndpointConfigurator.NAME;
 
     /** Every adaptation, in the order of the report. */
     public static final List<String> NAMES = List.of(IDLE_TIMEOUT, FRAME_WRITER, REQUEST_TRIM, HANDSHAKE_RELEASE,
-            WRITER_THREADS, INBOUND_INSPECTION, DIRECT_BEANS, SHARED_ENDPOINT);
+            WRITER_THREADS, INBOUND_INSPECTION, WORKER_BACKLOG, DIRECT_BEANS, SHARED_ENDPOINT);
 
     private static final Logger LOG = Logger.getLogger(ContainerAdaptations.class.getName());
 
@@ -42,6 +43,7 @@ public class ContainerAdaptations {
     private HandshakeRelease handshakeRelease = HandshakeRelease.NONE;
     private WriterThreads writerThreads = WriterThreads.PLAIN;
     private InboundInspection inboundInspection = InboundInspection.NONE;
+    private WorkerBacklog workerBacklog = WorkerBacklog.UNKNOWN;
     private TimeoutScheduler idleTasks;
     private volatile List<AdaptationStatus> statuses = List.of();
 
@@ -106,6 +108,12 @@ public class ContainerAdaptations {
             inboundInspection = inspection;
         }
 
+        GrizzlyWorkerBacklog.Handles backlogHandles = adapt(report, setting, WORKER_BACKLOG,
+                () -> GrizzlyWorkerBacklog.Handles.resolve(loader));
+        if (backlogHandles != null) {
+            workerBacklog = new GrizzlyWorkerBacklog(backlogHandles);
+        }
+
         report.add(DirectBeans.status());
         report.add(SharedEndpointConfigurator.status());
         statuses = List.copyOf(report);
@@ -156,6 +164,10 @@ public class ContainerAdaptations {
 
     public InboundInspection inboundInspection() {
         return inboundInspection;
+    }
+
+    public WorkerBacklog workerBacklog() {
+        return workerBacklog;
     }
 
     /** Stops the idle-task scheduler; called by the lifecycle last. */

@@ -3,6 +3,8 @@ package org.switchboard.endpoint;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
@@ -11,6 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.switchboard.admin.Drain;
 import org.switchboard.admin.HubMetrics;
 import org.switchboard.connection.ConnectionCap;
+import org.switchboard.connection.HandshakeShedding;
 import org.switchboard.protocol.ProtocolVersion;
 import org.switchboard.protocol.QueryParameters;
 import org.switchboard.security.Admission;
@@ -24,7 +27,8 @@ import java.util.List;
 
 /**
  * Refuses WebSocket upgrades the hub cannot serve before any socket is upgraded: HTTP 503 with
- * {@code Retry-After} when this member holds as many connections as it may ({@link ConnectionCap}),
+ * {@code Retry-After} when this member is draining, holds as many connections as it may
+ * ({@link ConnectionCap}) or is too far behind to take one more now ({@link HandshakeShedding}),
  * HTTP 400 when only unknown protocol versions are offered, and what the {@link HandshakeAuthenticator}
  * refuses (401, 403, 429, or 400 for an unacceptable anonymous name). Browsers and other clients then
  * see a failed handshake with a readable reason instead of an open-then-close. An admitted handshake
@@ -38,6 +42,8 @@ public class HandshakeFilter extends HttpFilter {
 
     /** Seconds a client refused for lack of room is asked to wait before it tries again. */
     static final int RETRY_AFTER_SECONDS = 5;
+    /** Seconds a client shed while the member is behind is asked to wait: a backlog drains in well under that. */
+    static final int BUSY_RETRY_AFTER_SECONDS = 1;
 
     @Inject
     HandshakeAuthenticator authenticator;
@@ -47,6 +53,8 @@ public class HandshakeFilter extends HttpFilter {
     HubMetrics metrics;
     @Inject
     Drain drain;
+    @Inject
+    HandshakeShedding shedding;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -67,6 +75,12 @@ public class HandshakeFilter extends HttpFilter {
             response.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
             reply(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "this member holds its maximum of " + cap.cap()
                     + " connections; retry later or connect to another member");
+            return;
+        }
+        if (shedding.sheds(unwrap(request))) {
+            metrics.refusedHandshake("busy");
+            response.setHeader("Retry-After", Integer.toString(BUSY_RETRY_AFTER_SECONDS));
+            reply(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "this member is busy; retry in a moment");
             return;
         }
         if (!QueryParameters.isWellFormed(request.getQueryString())) {
@@ -101,6 +115,14 @@ public class HandshakeFilter extends HttpFilter {
                 return principal;
             }
         }, response);
+    }
+
+    private static Object unwrap(ServletRequest request) {
+        ServletRequest inner = request;
+        while (inner instanceof ServletRequestWrapper wrapper) {
+            inner = wrapper.getRequest();
+        }
+        return inner;
     }
 
     private static void refuse(HttpServletResponse response, String reason) throws IOException {

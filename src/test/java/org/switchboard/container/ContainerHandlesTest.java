@@ -36,6 +36,7 @@ class ContainerHandlesTest {
         all.put(ContainerAdaptations.REQUEST_TRIM, () -> GrizzlyRequestTrim.Handles.resolve(payara));
         all.put(ContainerAdaptations.WRITER_THREADS, () -> GrizzlyWriterThreads.Handles.resolve(payara));
         all.put(ContainerAdaptations.INBOUND_INSPECTION, () -> TyrusInboundInspection.Handles.resolve(payara));
+        all.put(ContainerAdaptations.WORKER_BACKLOG, () -> GrizzlyWorkerBacklog.Handles.resolve(payara));
         return all;
     }
 

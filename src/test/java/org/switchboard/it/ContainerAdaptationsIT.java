@@ -45,6 +45,7 @@ class ContainerAdaptationsIT extends DeployedHub {
             "grizzly-request-trim",
             "grizzly-writer-threads",
             "tyrus-inbound-inspection",
+            "grizzly-worker-backlog",
             "weld-direct-beans",
             "shared-endpoint-instance");
 
