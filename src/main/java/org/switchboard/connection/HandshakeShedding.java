@@ -45,7 +45,7 @@ public class HandshakeShedding {
             return false;
         }
         WorkerBacklog backlog = adaptations.workerBacklog();
-        return backlog.waiting(request) > limit;
+        return backlog.waiting(request, limit + 1) > limit;
     }
 
     public int limit() {

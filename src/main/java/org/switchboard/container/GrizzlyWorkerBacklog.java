@@ -2,6 +2,7 @@ package org.switchboard.container;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -40,7 +41,7 @@ final class GrizzlyWorkerBacklog implements WorkerBacklog {
                     executor, executorPool, pool.getMethod("getQueue"));
         }
 
-        int waiting(Object request) throws ReflectiveOperationException {
+        int waiting(Object request, int atMost) throws ReflectiveOperationException {
             if (!facade.isInstance(request)) {
                 return -1;
             }
@@ -56,8 +57,24 @@ final class GrizzlyWorkerBacklog implements WorkerBacklog {
                 return -1;
             }
             Queue<?> tasks = (Queue<?>) queue.invoke(pool);
-            return tasks == null ? -1 : tasks.size();
+            return tasks == null ? -1 : countUpTo(tasks, atMost);
         }
+    }
+
+    /**
+     * A concurrent queue (an unbounded pool's {@code LinkedTransferQueue}) is walked to at most
+     * {@code atMost} tasks; any other (a bounded pool's {@code LinkedList}, guarded by the pool's
+     * lock) keeps its size in a field, which is read as is.
+     */
+    static int countUpTo(Queue<?> tasks, int atMost) {
+        if (!tasks.getClass().getName().startsWith("java.util.concurrent.")) {
+            return Math.min(tasks.size(), atMost);
+        }
+        int n = 0;
+        for (Iterator<?> it = tasks.iterator(); n < atMost && it.hasNext(); it.next()) {
+            n++;
+        }
+        return n;
     }
 
     private final Handles handles;
@@ -68,12 +85,12 @@ final class GrizzlyWorkerBacklog implements WorkerBacklog {
     }
 
     @Override
-    public int waiting(Object request) {
+    public int waiting(Object request, int atMost) {
         if (failed.get()) {
             return -1;
         }
         try {
-            return handles.waiting(request);
+            return handles.waiting(request, atMost);
         } catch (ReflectiveOperationException | RuntimeException e) {
             if (failed.compareAndSet(false, true)) {
                 LOG.log(Level.WARNING, "Switchboard cannot read Grizzly's worker queue any more; handshakes are now "

@@ -9,11 +9,13 @@ package org.switchboard.container;
  */
 public interface WorkerBacklog {
 
-    WorkerBacklog UNKNOWN = request -> -1;
+    WorkerBacklog UNKNOWN = (request, atMost) -> -1;
 
     /**
      * @param request the servlet request being served (unwrapped as far as needed)
-     * @return tasks waiting for a worker thread of its listener, or -1 when that is not known
+     * @param atMost  counting stops here: a concurrent queue's size is a walk over all its tasks,
+     *                which on a long queue would cost more than the handshake it is meant to spare
+     * @return tasks waiting for a worker thread of its listener, at most {@code atMost}; -1 when not known
      */
-    int waiting(Object request);
+    int waiting(Object request, int atMost);
 }
