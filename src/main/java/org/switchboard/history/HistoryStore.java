@@ -41,7 +41,11 @@ public interface HistoryStore {
     /** Up to {@code limit} messages with seq less than {@code beforeSeq}, oldest first. */
     List<StoredMessage> before(String channel, long beforeSeq, int limit);
 
-    /** Removes what retention no longer keeps; at most {@code maxRows} messages per call. Returns how many. */
+    /**
+     * Removes what retention no longer keeps; at most {@code maxRows} messages per call. Returns how
+     * many. A call need not look at every channel: channels written to since the last call first,
+     * then the next slice of the others.
+     */
     int prune(Retention retention, long nowMs, int maxRows);
 
     /** False while the store failed recently; callers then fail fast instead of waiting on it. */

@@ -15,8 +15,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,12 +36,22 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     private static final Logger LOG = Logger.getLogger(JdbcHistoryStore.class.getName());
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Channels one pruning run looks at besides those appended to since the last: each run goes on
+     * where the last stopped, so a run costs the same with 100 channels or a million, and an age
+     * limit on a channel nobody writes to any more is applied within one sweep of all of them.
+     */
+    static final int SWEEP_CHANNELS = 256;
 
     private final DataSource dataSource;
     private final int statementTimeoutSeconds;
     private volatile boolean migrated;
     private volatile long downUntilNanos;
     private volatile boolean down;
+    /** Channels appended to since they were last pruned: the only ones that can exceed a count limit. */
+    private final Set<String> appended = ConcurrentHashMap.newKeySet();
+    /** Where the next pruning run goes on sweeping the other channels (for age limits); "" from the start. */
+    private String sweepCursor = "";
 
     public JdbcHistoryStore(DataSource dataSource, int statementTimeoutSeconds) {
         this.dataSource = dataSource;
@@ -165,6 +179,9 @@ public final class JdbcHistoryStore implements HistoryStore {
             }
             return null;
         });
+        for (HubEvent e : numbered) {
+            appended.add(e.channel());
+        }
     }
 
     @Override
@@ -248,25 +265,47 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     @Override
-    public int prune(Retention retention, long nowMs, int maxRows) {
-        List<String> channels = query(c -> {
-            List<String> names = new ArrayList<>();
-            try (PreparedStatement q = prepare(c, "SELECT channel FROM sb_channel");
-                 ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    names.add(rs.getString(1));
+    public synchronized int prune(Retention retention, long nowMs, int maxRows) {
+        Set<String> channels = new LinkedHashSet<>();
+        for (Iterator<String> it = appended.iterator(); it.hasNext(); ) {
+            channels.add(it.next());
+            it.remove();
+        }
+        try {
+            String from = sweepCursor;
+            List<String> swept = query(c -> {
+                List<String> names = new ArrayList<>();
+                try (PreparedStatement q = prepare(c, "SELECT channel FROM sb_channel WHERE channel > ? ORDER BY channel LIMIT ?")) {
+                    q.setString(1, from);
+                    q.setInt(2, SWEEP_CHANNELS);
+                    try (ResultSet rs = q.executeQuery()) {
+                        while (rs.next()) {
+                            names.add(rs.getString(1));
+                        }
+                    }
+                }
+                return names;
+            });
+            sweepCursor = swept.size() < SWEEP_CHANNELS ? "" : swept.get(swept.size() - 1);
+            channels.addAll(swept);
+        } catch (RuntimeException e) {
+            appended.addAll(channels);
+            throw e;
+        }
+        int removed = 0;
+        List<String> left = new ArrayList<>(channels);
+        try {
+            while (!left.isEmpty() && removed < maxRows) {
+                String channel = left.get(0);
+                Retention.Rule rule = retention.of(channel);
+                int budget = maxRows - removed;
+                removed += inTransaction(c -> pruneChannel(c, channel, rule, nowMs, budget));
+                if (removed < maxRows) {
+                    left.remove(0);
                 }
             }
-            return names;
-        });
-        int removed = 0;
-        for (String channel : channels) {
-            if (removed >= maxRows) {
-                break;
-            }
-            Retention.Rule rule = retention.of(channel);
-            int budget = maxRows - removed;
-            removed += inTransaction(c -> pruneChannel(c, channel, rule, nowMs, budget));
+        } finally {
+            appended.addAll(left);
         }
         return removed;
     }

@@ -233,6 +233,31 @@ class JdbcHistoryStoreTest {
     }
 
     @Test
+    void aRunPrunesTheChannelsWrittenSinceTheLastAndOneSliceOfTheRest() {
+        TestHistory.SwitchableDataSource database = TestHistory.switchableH2();
+        JdbcHistoryStore writer = TestHistory.store(database);
+        long fence = writer.takeFence("test");
+        int quiet = JdbcHistoryStore.SWEEP_CHANNELS * 2 + 10;
+        for (int i = 0; i < quiet; i++) {
+            String channel = String.format("quiet-%04d", i);
+            writer.append(fence, Map.of(channel, EPOCH), messages(channel, EPOCH, 1, 1)); // ts 1 s
+        }
+        // a member that takes over pruning knows of no recent writes: it sweeps
+        JdbcHistoryStore pruner = TestHistory.store(database);
+        pruner.append(fence, Map.of("busy", EPOCH), messages("busy", EPOCH, 1, 5));
+        Retention oneMinute = channel -> new Retention.Rule(3, 60_000);
+
+        int slice = JdbcHistoryStore.SWEEP_CHANNELS;
+        // "busy" sorts first: slice 1 is busy and quiet 0..slice-2
+        assertThat(pruner.prune(oneMinute, 10_000, 100_000)).as("busy over its count; nothing aged yet").isEqualTo(2);
+        assertThat(pruner.prune(oneMinute, 120_000, 100_000)).as("the next slice, aged").isEqualTo(slice);
+        assertThat(pruner.prune(oneMinute, 120_000, 100_000)).as("the rest").isEqualTo(quiet - (slice - 1) - slice);
+        assertThat(pruner.prune(oneMinute, 120_000, 100_000)).as("from the start again: busy and the first slice")
+                .isEqualTo(3 + slice - 1);
+        assertThat(pruner.prune(oneMinute, 120_000, 100_000)).isZero();
+    }
+
+    @Test
     void aBudgetSmallerThanWhatAgedOutRemovesTheOldestFirst() {
         long fence = store.takeFence("test");
         store.append(fence, Map.of("room", EPOCH), messages("room", EPOCH, 1, 10));
