@@ -209,6 +209,26 @@ asa set "configs.config.${CONFIG}.network-config.transports.transport.tcp.socket
 log "task queue of http-thread-pool in $CONFIG: unbounded (the hub sheds handshakes by its length)"
 asa set "configs.config.${CONFIG}.thread-pools.thread-pool.http-thread-pool.max-queue-size=-1" >/dev/null
 
+# --- The member's warm-up on itself -------------------------------------------------------------
+# At start the hub connects to its own endpoint and runs a few thousand handshakes and messages
+# before it lets clients in (docs/operations.md, "Warm-up at start"): it needs its own URL, which
+# only the domain knows. Set as a MicroProfile Config property of CONFIG, from http-listener-1's
+# port as written there (a cluster config's "${HTTP_LISTENER_PORT}" resolves on each instance).
+# The listener must answer on loopback (bound to 127.0.0.1 or to every address).
+listener="configs.config.${CONFIG}.network-config.network-listeners.network-listener.http-listener-1"
+http_port="$(asa get "$listener.port" 2>/dev/null | sed -n 's/^.*\.port=//p' | head -1)"
+http_address="$(asa get "$listener.address" 2>/dev/null | sed -n 's/^.*\.address=//p' | head -1)"
+if [[ -z "$http_port" ]]; then
+  log "warm-up: no port found for http-listener-1 in $CONFIG; switchboard.warmup.url not set (no warm-up)"
+elif [[ -n "$http_address" && "$http_address" != "0.0.0.0" && "$http_address" != 127.* ]]; then
+  log "warm-up: http-listener-1 of $CONFIG listens on $http_address only, not on loopback; switchboard.warmup.url not set (no warm-up)"
+else
+  warmup_url="ws://127.0.0.1:${http_port}/switchboard/ws"
+  log "warm-up URL of the members of $CONFIG: $warmup_url"
+  asa set-config-property --source=config --sourceName="$CONFIG" \
+      --propertyName=switchboard.warmup.url --propertyValue="$warmup_url" >/dev/null
+fi
+
 # --- No Grizzly WebSocket probe on every read --------------------------------------------
 # Payara's HTTP listener also carries Grizzly's own WebSocket add-on. Jakarta WebSocket (Tyrus)
 # does not use it — it upgrades through the servlet API — but the add-on's filter treats every

@@ -8,6 +8,7 @@ import org.eclipse.microprofile.health.Readiness;
 import org.switchboard.bus.MessageBus;
 import org.switchboard.cluster.SequencerLease;
 import org.switchboard.history.HistoryService;
+import org.switchboard.security.WarmUpPass;
 
 /**
  * Ready only while this member is connected to the message bus in both directions and, where
@@ -26,16 +27,20 @@ public class HubReadiness implements HealthCheck {
     SequencerLease lease;
     @Inject
     Drain drain;
+    @Inject
+    WarmUpPass warmUp;
 
     @Override
     public HealthCheckResponse call() {
         boolean topic = bus.isReady();
         boolean store = history.isReady();
         boolean draining = drain.isDraining();
-        return HealthCheckResponse.named("switchboard-message-topic").status(topic && store && !draining)
+        boolean warming = warmUp.isOpen();
+        return HealthCheckResponse.named("switchboard-message-topic").status(topic && store && !draining && !warming)
                 .withData("topic", topic ? "UP" : "DOWN")
                 .withData("history-store", store ? "UP" : "DOWN")
                 .withData("draining", draining)
+                .withData("warming", warming)
                 .withData("numbers-messages", lease.isHeld())
                 .build();
     }

@@ -4,6 +4,8 @@ package org.switchboard.channel;
 public final class ChannelName {
 
     public static final String PATTERN_TEXT = "[A-Za-z0-9._:-]+";
+    /** Channels the member's own warm-up uses (live-only, nobody else's): see {@code hub.SelfWarmUp}. */
+    public static final String WARM_UP_PREFIX = "switchboard-warm-up.";
 
     private ChannelName() {
     }
@@ -24,6 +26,10 @@ public final class ChannelName {
     private static boolean allowed(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                 || c == '.' || c == '_' || c == ':' || c == '-';
+    }
+
+    public static boolean isWarmUp(String name) {
+        return name.startsWith(WARM_UP_PREFIX);
     }
 
     public static String rule(int maxLength) {

@@ -37,7 +37,19 @@ public class HubSettings {
     int maxConnections;
 
     @Inject
-    @ConfigProperty(name = "switchboard.limits.handshake-backlog", defaultValue = "128")
+    @ConfigProperty(name = "switchboard.warmup.url", defaultValue = "")
+    String warmupUrl;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.warmup.handshakes", defaultValue = "3000")
+    int warmupHandshakes;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.warmup.max-seconds", defaultValue = "30")
+    int warmupMaxSeconds;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.limits.handshake-backlog", defaultValue = "512")
     int handshakeBacklog;
 
     @Inject
@@ -135,6 +147,20 @@ public class HubSettings {
     /** 0: derived from the process's open-file limit ({@code ConnectionCap}). */
     public int maxConnections() {
         return maxConnections;
+    }
+
+    /** This member's own WebSocket URL for its warm-up at start; empty: no warm-up. */
+    public String warmupUrl() {
+        return warmupUrl.strip();
+    }
+
+    /** Handshakes the warm-up makes (each with a subscribe and a few publications); 0: no warm-up. */
+    public int warmupHandshakes() {
+        return warmupHandshakes;
+    }
+
+    public int warmupMaxSeconds() {
+        return warmupMaxSeconds;
     }
 
     /** Tasks waiting for the HTTP workers beyond which a handshake is refused (503); 0: never. */

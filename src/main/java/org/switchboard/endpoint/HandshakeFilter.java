@@ -19,6 +19,7 @@ import org.switchboard.protocol.QueryParameters;
 import org.switchboard.security.Admission;
 import org.switchboard.security.HandshakeAuthenticator;
 import org.switchboard.security.HubPrincipal;
+import org.switchboard.security.WarmUpPass;
 
 import java.io.IOException;
 import java.security.Principal;
@@ -55,6 +56,8 @@ public class HandshakeFilter extends HttpFilter {
     Drain drain;
     @Inject
     HandshakeShedding shedding;
+    @Inject
+    WarmUpPass warmUp;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -68,6 +71,16 @@ public class HandshakeFilter extends HttpFilter {
             response.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
             reply(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "this member is draining (being restarted or taken "
                     + "out of service); connect to another member");
+            return;
+        }
+        if (warmUp.isOpen()) {
+            if (warmUp.admits(request)) {
+                chain.doFilter(withPrincipal(request, new HubPrincipal(WarmUpPass.identity(), request.getRemoteAddr())), response);
+                return;
+            }
+            metrics.refusedHandshake("warming");
+            response.setHeader("Retry-After", Integer.toString(BUSY_RETRY_AFTER_SECONDS));
+            reply(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "this member is warming up after its start; retry in a moment");
             return;
         }
         if (!cap.admitsAnother()) {
@@ -108,13 +121,16 @@ public class HandshakeFilter extends HttpFilter {
             reply(response, refused.status(), refused.reason());
             return;
         }
-        HubPrincipal principal = ((Admission.Admitted) admission).principal();
-        chain.doFilter(new HttpServletRequestWrapper(request) {
+        chain.doFilter(withPrincipal(request, ((Admission.Admitted) admission).principal()), response);
+    }
+
+    private static HttpServletRequest withPrincipal(HttpServletRequest request, HubPrincipal principal) {
+        return new HttpServletRequestWrapper(request) {
             @Override
             public Principal getUserPrincipal() {
                 return principal;
             }
-        }, response);
+        };
     }
 
     private static Object unwrap(ServletRequest request) {

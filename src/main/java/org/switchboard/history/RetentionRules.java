@@ -1,5 +1,7 @@
 package org.switchboard.history;
 
+import org.switchboard.channel.ChannelName;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +61,7 @@ public final class RetentionRules implements Retention {
 
     @Override
     public Rule of(String channel) {
-        if (!enabled) {
+        if (!enabled || ChannelName.isWarmUp(channel)) {
             return null;
         }
         Object cached = cache.get(channel);

@@ -79,6 +79,8 @@ public class HubLifecycle implements ServletContextListener {
     HubMBean mbean;
     @Inject
     MemberDirectory members;
+    @Inject
+    SelfWarmUp warmUp;
 
     private ScheduledFuture<?> watchdog;
     private boolean started;
@@ -113,6 +115,8 @@ public class HubLifecycle implements ServletContextListener {
         heartbeat.start();
         mbean.register();
         members.start();
+        // 9. the warm-up on itself: clients are refused (503) until it is done
+        warmUp.start(executors.named("switchboard-warmup"));
         LOG.info("Switchboard started");
     }
 
@@ -124,6 +128,7 @@ public class HubLifecycle implements ServletContextListener {
         // 1. drain: no new handshakes, every client told 1012 over the drain window (so the other members
         //    of a cluster are not stormed); their closes announce their leave events. Who is left is told 1001.
         mbean.unregister();
+        warmUp.stop();
         int told = drain.start();
         try {
             if (told > 0) {

@@ -27,7 +27,9 @@ public record Identity(String subject, String name, Set<String> groups, Map<Stri
         /** The web application's own login (an authenticated HTTP session). */
         CONTAINER,
         /** {@code switchboard.security.anonymous} mode: a self-chosen name, nothing verified. */
-        ANONYMOUS
+        ANONYMOUS,
+        /** The member itself ({@link WarmUpPass}): warm-up channels only. */
+        SYSTEM
     }
 
     public Identity {

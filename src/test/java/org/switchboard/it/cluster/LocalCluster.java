@@ -213,7 +213,9 @@ final class LocalCluster {
 
     /** The built WAR trusting the test token keys, with {@code config} on top of the shipped defaults. */
     static String war(Map<String, String> config) {
-        Map<String, String> all = new HashMap<>(Map.of("switchboard.security.handshakes-per-address", "0"));
+        // a short warm-up: every (re)start of a member runs it, on the URL configure-domain.sh gave the config
+        Map<String, String> all = new HashMap<>(Map.of("switchboard.security.handshakes-per-address", "0",
+                "switchboard.warmup.handshakes", "300"));
         all.putAll(config);
         return org.switchboard.it.Deployments.exported(all, new File("target/switchboard-cluster-" + all.hashCode() + ".war"));
     }
