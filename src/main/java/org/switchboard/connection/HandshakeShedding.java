@@ -5,7 +5,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.switchboard.config.HubSettings;
 import org.switchboard.container.ContainerAdaptations;
-import org.switchboard.container.WorkerBacklog;
 
 import java.util.logging.Logger;
 
@@ -19,6 +18,10 @@ import java.util.logging.Logger;
  * answered 503 with {@code Retry-After} at once: the queue drains, the connections held stay
  * served, and the refused clients come back a little later to a member that can take them.
  * Without the {@code grizzly-worker-backlog} adaptation the backlog is unknown and nothing is shed.
+ * <p>
+ * The queue is counted at most once per {@value #RECHECK_MS} ms and the answer reused meanwhile: on
+ * a long queue each count walks up to the limit's worth of tasks, and in a few milliseconds the
+ * queue changes by a few tasks only.
  */
 @ApplicationScoped
 public class HandshakeShedding {
@@ -30,7 +33,12 @@ public class HandshakeShedding {
     @Inject
     ContainerAdaptations adaptations;
 
+    static final long RECHECK_MS = 5;
+    private static final long RECHECK_NANOS = RECHECK_MS * 1_000_000;
+
     private int limit;
+    private volatile long checkedAt = System.nanoTime() - RECHECK_NANOS;
+    private volatile boolean behind;
 
     @PostConstruct
     void decide() {
@@ -44,8 +52,12 @@ public class HandshakeShedding {
         if (limit <= 0) {
             return false;
         }
-        WorkerBacklog backlog = adaptations.workerBacklog();
-        return backlog.waiting(request, limit + 1) > limit;
+        long now = System.nanoTime();
+        if (now - checkedAt >= RECHECK_NANOS) {
+            checkedAt = now;
+            behind = adaptations.workerBacklog().waiting(request, limit + 1) > limit;
+        }
+        return behind;
     }
 
     public int limit() {

@@ -31,6 +31,22 @@ class HistoryFramesTest {
     }
 
     @Test
+    void handBuiltWelcomeMatchesJsonbEncoding() {
+        Welcome.Limits limits = new Welcome.Limits(16384, 5, 128, "[A-Za-z0-9._:-]+", 1024, 100);
+        for (Welcome welcome : List.of(
+                new Welcome("switchboard.v1", "c1", "Ann \"the\" ✓", "ann@example", 1_795_000_000_000L, 25_000, limits),
+                new Welcome("switchboard.v1", "c2", "guest-c2", null, null, 0, limits),
+                new Welcome("switchboard.v1", "c3", null, null, null, 500, null))) {
+            String hand = JsonText.of(out -> OutboundCodec.writeWelcome(out, welcome));
+            String jsonb = OutboundCodec.json(OutboundCodec.welcomeEnvelope(welcome));
+            assertThat(parse(hand)).as("%s", welcome).isEqualTo(parse(jsonb));
+            assertThat(parse(hand).getJsonObject("data").keySet())
+                    .containsExactlyElementsOf(parse(jsonb).getJsonObject("data").keySet());
+            assertThat(hand).doesNotContain("\n");
+        }
+    }
+
+    @Test
     void thePublishReplyCarriesThePositionAndDuplicateOnlyWhenItIsOne() {
         JsonObject reply = text(OutboundCodec.published("p1", 1_795_000_000_000L, 7, false));
         assertThat(reply.getString("type")).isEqualTo("reply");
