@@ -66,27 +66,6 @@ class ClusterIT {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /**
-     * Every member warmed up on its own endpoint before it was ready: the warm-up URL the config
-     * carries is {@code ${HTTP_LISTENER_PORT}}-relative, and each instance resolved it to its own port.
-     */
-    @Test
-    @Order(1)
-    void everyMemberWarmedUpOnItsOwnPort() throws Exception {
-        java.nio.file.Path nodes = java.nio.file.Path.of(System.getProperty("payara.home", "target/payara6"), "glassfish", "nodes");
-        List<String> warmUps = new ArrayList<>();
-        try (var logs = java.nio.file.Files.find(nodes, 4, (path, attributes) -> path.endsWith("logs/server.log"))) {
-            for (java.nio.file.Path log : logs.toList()) {
-                java.util.regex.Matcher done = java.util.regex.Pattern.compile("Switchboard warm-up done: (\\d+) handshakes")
-                        .matcher(java.nio.file.Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1));
-                while (done.find()) {
-                    warmUps.add(log.getParent().getParent().getFileName() + ":" + done.group(1));
-                }
-            }
-        }
-        assertThat(warmUps).as("warm-ups in the members' logs").contains("sb-member1:300", "sb-member2:300");
-    }
-
     @Test
     @Order(1)
     void everyMemberDeliversEveryMessageOnceInTheSameOrderWithTheSameSequence() throws Exception {
