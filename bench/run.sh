@@ -7,6 +7,8 @@
 #   CLUSTER_PIDS=1234,5678 SCENARIOS=cross-member bench/run.sh
 #   SCENARIOS="rooms rooms publish-sat resume" STACKS=switchboard TAG="history H2" bench/run.sh
 #   SCENARIOS=ingress STACKS=switchboard bench/run.sh      # back-end publish: REST, batches, JMS, WebSocket
+#   SCENARIOS=storm STACKS=switchboard FRESH=1 bench/run.sh  # reconnect storm right after a domain start
+#   SCENARIOS="rooms connections" STACKS="switchboard bare" FRESH=1 CLIENTS="loadgen node" bench/run.sh
 #
 # It needs a RUNNING Payara domain with Switchboard deployed (default: the demo domain,
 # http://127.0.0.1:8080, admin port 4848). It builds bench/loadgen and bench/bare-endpoint if
@@ -16,6 +18,10 @@
 # Before the runs it configures the hub's domain for load testing: anonymous clients, no per-address
 # handshake/connection limits (and reloads the app if that changed anything); see bench/README.md.
 # asadmin logs in with the domain's admin password file (<domain dir>/config/admin-password).
+# FRESH=1 restarts the domain before every run on it (Switchboard and bare) and counts the first run
+# after the start (what the clients of a member that has just started meet). CLIENTS="loadgen node"
+# runs the scenarios both load clients have with each (bench/nodeload/load.mjs: a second,
+# independently written client, to cross-check the figures).
 # All knobs are environment variables; see bench/README.md.
 set -euo pipefail
 
@@ -60,6 +66,18 @@ INGRESS_BATCH="${INGRESS_BATCH:-20}"          # ingress: messages per POST /api/
 INGRESS_AUTH="${INGRESS_AUTH:-demo:alice:alice-demo}"  # ingress: REST credentials (demo:U:P a demo-issuer token, basic:U:P, bearer:JWT)
 INGRESS_JMS_THREADS="${INGRESS_JMS_THREADS:-2}"  # ingress: sender threads of the jms-publisher example's bench-send servlet
 INGRESS_FLUSH="${INGRESS_FLUSH:-1}"           # ingress: 1 = after a jms run, flush what is left in the ingress queue (SwitchboardPublish)
+STORM_CLIENTS="${STORM_CLIENTS:-10000}"     # storm: clients that arrive at once (at most the hub's connection cap)
+STORM_CHANNELS="${STORM_CHANNELS:-100}"     # storm: channels with history they resume on (client i on channel i mod K)
+STORM_INFLIGHT="${STORM_INFLIGHT:-500}"     # storm: most handshakes in progress at once (no other pacing)
+STORM_TIMEOUT="${STORM_TIMEOUT:-60}"        # storm: s until a client not live counts as failed
+STORM_HOLD="${STORM_HOLD:-5}"               # storm: s the live clients are held after the last one is live (drops)
+FRESH="${FRESH:-0}"                         # 1: restart the domain before every run on it (Switchboard, bare) and measure the first run
+FRESH_WARMUP="${FRESH_WARMUP:-0}"           # fresh: s between the hub answering and the run
+FRESH_RUN_WARMUP="${FRESH_RUN_WARMUP:-5}"   # fresh: the run's own warm-up (fan-out, rooms), instead of WARMUP
+FRESH_WARM_CONNS="${FRESH_WARM_CONNS:-0}"   # fresh: connections' warm-up connections, instead of loadgen's 200
+FRESH_READY_MAX="${FRESH_READY_MAX:-300}"   # fresh: at most this many s for the restarted domain to answer
+CLIENTS="${CLIENTS:-loadgen}"               # load clients: loadgen (Java), node (bench/nodeload/load.mjs); each runs what it supports
+NODE_PROCS="${NODE_PROCS:-2}"               # node client: worker processes
 TAG="${TAG:-}"                        # appended to every row's scenario name, e.g. "history H2" or "live-only"
 DB_PID="${DB_PID:-}"                  # a database server's main PID (PostgreSQL's postmaster): its CPU and its children's is reported as "+ DB n%"
 WARMUP="${WARMUP:-10}"
@@ -77,6 +95,7 @@ LOADGEN_JAVA_OPTS="${LOADGEN_JAVA_OPTS:--Xms512m -Xmx1g}"
 RESULTS="${RESULTS:-$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 LOAD_TEST_CONFIG="${LOAD_TEST_CONFIG:-1}"   # 1: configure the hub's domain(s) for load testing (below) before the runs; 0: leave them as they are
 LOADGEN_JAR="$BENCH/loadgen/target/loadgen.jar"
+NODELOAD="$BENCH/nodeload/load.mjs"
 BARE_WAR="$BENCH/bare-endpoint/target/bare.war"
 
 # the server-config helpers: admin password file and asadmin login options (defines log, redefined below)
@@ -131,6 +150,23 @@ if [[ " $STACKS " == *" bare "* ]]; then
   log "deploying the bare endpoint at /bare on the same domain"
   "${ASADMIN[@]}" deploy --force=true --name bare --contextroot bare "$BARE_WAR" >/dev/null
 fi
+
+for client in $CLIENTS; do
+  case "$client" in
+    loadgen) ;;
+    node)
+      [[ -f "$NODELOAD" ]] || die "CLIENTS has node, but there is no $NODELOAD"
+      if [[ -f "$BENCH/nodeload/package.json" && ! -d "$BENCH/nodeload/node_modules" ]]; then
+        log "installing the node load client's dependencies from npm"
+        if [[ -f "$BENCH/nodeload/package-lock.json" ]]; then
+          (cd "$BENCH/nodeload" && npm ci --no-audit --no-fund >/dev/null)
+        else
+          (cd "$BENCH/nodeload" && npm install --no-audit --no-fund >/dev/null)
+        fi
+      fi ;;
+    *) die "unknown load client $client in CLIENTS (loadgen node)" ;;
+  esac
+done
 
 # --- the hub's domain(s), configured for load testing ------------------------------------
 # configure_for_load <what> <app target> <http base> <asadmin...>: sets LOAD_TEST_PROPERTIES
@@ -207,6 +243,10 @@ fi
     echo "- hub configured for load testing: ${LOAD_TEST_PROPERTIES[*]} (anonymous connections; token verification on the handshake not measured)"
   fi
   echo "- server PID $SERVER_PID: $(grep -E '^(Threads|VmRSS)' "/proc/$SERVER_PID/status" | tr -s '\t ' ' ' | paste -sd, -)"
+  echo "- load clients: $CLIENTS$([[ " $CLIENTS " == *" node "* ]] && echo " (node: $NODELOAD, $NODE_PROCS processes)")"
+  if [[ "$FRESH" == 1 ]]; then
+    echo "- FRESH: the domain $DOMAIN restarted (asadmin restart-domain) before every Switchboard and bare run, the first run after the start measured: $FRESH_WARMUP s idle after the hub answers, run warm-up $FRESH_RUN_WARMUP s (fan-out, rooms), $FRESH_WARM_CONNS warm-up connections (connections); rows tagged fresh. Socket.IO and cluster runs are not restarted"
+  fi
 } >"$RESULTS/machine.md"
 
 # --- runs ---------------------------------------------------------------------------
@@ -265,24 +305,160 @@ metrics_snapshot() {
   curl -fsS -m 5 "http://$HOST:$HTTP_PORT/metrics" 2>/dev/null | grep -E '^switchboard_' | grep -v container_adaptations || true
 }
 
-# loadgen <name> <args...>: one run, re-run once if the quiet gate was lost. Runs are numbered, so a
-# scenario given twice (SCENARIOS="rooms rooms") keeps both logs.
+# --- fresh start (FRESH=1) -------------------------------------------------------------
+# probe_upgrade <path and query> [subprotocol]: the HTTP status a WebSocket upgrade to the domain gets
+# (Origin: the domain's own, as an anonymous client of the bench sends)
+probe_upgrade() {
+  local proto=()
+  [[ -n "${2:-}" ]] && proto=(-H "Sec-WebSocket-Protocol: $2")
+  curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H 'Connection: Upgrade' -H 'Upgrade: websocket' \
+    -H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: YmVuY2gtcHJvYmUtbm9uY2U=' "${proto[@]}" \
+    -H "Origin: http://$HOST:$HTTP_PORT" "http://$HOST:$HTTP_PORT$1" 2>/dev/null || true
+}
+
+# seconds since the process started (from /proc: its start time in ticks since boot, and the uptime)
+age_of() {
+  local start up hz
+  start=$(sed 's/^.*) //' "/proc/$1/stat" | awk '{print $20}')
+  up=$(cut -d' ' -f1 /proc/uptime)
+  hz=$(getconf CLK_TCK)
+  awk -v u="$up" -v s="$start" -v h="$hz" 'BEGIN{printf "%.1f", u - s / h}'
+}
+
+# fresh_wait <old PID> <stack>: waits at most FRESH_READY_MAX s until the domain's pid file names another
+# live process than the old PID and the hub answers: /health/ready 200 (which alone is 200 before the
+# application is loaded) and an anonymous handshake 101 (for bare also the bare endpoint's 101). Sets
+# FRESH_PID; FRESH_STATE says what was seen last.
+fresh_wait() {
+  local old="$1" stack="$2" pid="" health="" sb="" bare=101 deadline=$((SECONDS + FRESH_READY_MAX))
+  local pid_file="$PAYARA_HOME/glassfish/domains/$DOMAIN/config/pid"
+  while (( SECONDS < deadline )); do
+    pid="$(cat "$pid_file" 2>/dev/null || true)"
+    if [[ -n "$pid" && "$pid" != "$old" && -d "/proc/$pid" ]]; then
+      health="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://$HOST:$HTTP_PORT/health/ready" 2>/dev/null || true)"
+      if [[ "$health" == 200 ]]; then
+        sb="$(probe_upgrade "/switchboard/ws?name=bench-probe" switchboard.v1)"
+        [[ "$stack" == bare ]] && bare="$(probe_upgrade "/bare/ws?room=bench-probe")"
+        if [[ "$sb" == 101 && "$bare" == 101 ]]; then
+          FRESH_PID="$pid"
+          return 0
+        fi
+      fi
+    fi
+    sleep 0.2
+  done
+  FRESH_PID="$pid"   # what the pid file named last (empty: nothing): the hung JVM, if any
+  FRESH_STATE="PID ${pid:-none}, /health/ready ${health:-no answer}, handshake ${sb:-not tried}"
+  [[ "$stack" == bare ]] && FRESH_STATE+=", bare handshake $bare"
+  return 1
+}
+
+# fresh_start <run name> <stack>: restarts the domain (asadmin restart-domain), takes the new JVM's PID
+# (SERVER_PID, from the domain's pid file as at the start of this script) and waits until the hub answers
+# (fresh_wait). A domain that does not answer in FRESH_READY_MAX s (seen: the new JVM could not bind one
+# of its ports, which lie in the kernel's ephemeral range, and hung in its shutdown) is started once more
+# after its JVM, named by the pid file, is killed by that PID. Not with stop-domain --kill: without a pid
+# file it signals PID 0, i.e. every process of its caller's process group, this script included.
+# Then FRESH_WARMUP s. Writes the start -> ready time to machine.md and the run's log.
+fresh_start() {
+  local name="$1" stack="$2" old="$SERVER_PID" t0 t_restarted line note=""
+  t0=$(date +%s.%N)
+  log "fresh start for $name: asadmin restart-domain $DOMAIN (PID $old)"
+  "${ASADMIN[@]}" restart-domain "$DOMAIN" >/dev/null || die "restart-domain $DOMAIN failed"
+  t_restarted=$(date +%s.%N)
+  if ! fresh_wait "$old" "$stack"; then
+    local hung="$FRESH_PID" i
+    [[ -n "$hung" && "$hung" != "$old" && -d "/proc/$hung" ]] \
+      || die "fresh start for $name: the domain did not answer within ${FRESH_READY_MAX}s of restart-domain ($FRESH_STATE) and its pid" \
+        "file names no new process to stop; see $PAYARA_HOME/glassfish/domains/$DOMAIN/logs/server.log (a JVM that failed to start may be left: stop it by its PID)"
+    log "fresh start for $name: the domain did not answer within ${FRESH_READY_MAX}s of restart-domain ($FRESH_STATE);" \
+      "killing its JVM (PID $hung) and starting it again (start-domain)"
+    kill "$hung" 2>/dev/null || true
+    for i in $(seq 50); do [[ -d "/proc/$hung" ]] || break; sleep 0.2; done
+    if [[ -d "/proc/$hung" ]]; then kill -9 "$hung" 2>/dev/null || true; fi
+    sleep 1
+    t0=$(date +%s.%N)
+    "$PAYARA_HOME/bin/asadmin" start-domain "$DOMAIN" >/dev/null || die "start-domain $DOMAIN failed"
+    t_restarted=$(date +%s.%N)
+    fresh_wait "$old" "$stack" || die "fresh start for $name: the domain did not answer within ${FRESH_READY_MAX}s of start-domain either ($FRESH_STATE)"
+    note=" (the second start: the first did not answer)"
+  fi
+  SERVER_PID="$FRESH_PID"
+  line="$(awk -v a="$t0" -v b="$t_restarted" -v c="$(date +%s.%N)" -v age="$(age_of "$SERVER_PID")" -v o="$old" -v p="$SERVER_PID" \
+    -v w="${note:+start-domain}" \
+    'BEGIN{printf "%s took %.1f s (PID %s -> %s); the hub answered %.1f s after the new JVM started (%.1f s after the command was called)", w == "" ? "restart-domain" : w, b - a, o, p, age, c - a}')$note"
+  log "fresh start for $name: $line"
+  echo "- fresh start before run $name: $line; then $FRESH_WARMUP s idle before the run" >>"$RESULTS/machine.md"
+  echo "[bench] fresh start: $line; FRESH_WARMUP $FRESH_WARMUP s, run warm-up $FRESH_RUN_WARMUP s" >>"$RESULTS/$name.log"
+  (( FRESH_WARMUP > 0 )) && sleep "$FRESH_WARMUP"
+  return 0
+}
+
+# The options the node client (bench/nodeload/load.mjs) shares with loadgen; the others (loadgen's --heap)
+# are left out of its command line.
+NODE_OPTIONS_KNOWN=" --scenario --stack --url --server-pid --label --conns --connect-rate --hold --warm-conns --per-conn-rate --warmup --duration --drain --subs --rate --publishers --clients --channels --inflight --storm-timeout "
+
+# run_client <loadgen|node> <name> <loadgen args...>: one run of one load client, re-run once if the quiet
+# gate was lost. Runs are numbered, so a scenario given twice (SCENARIOS="rooms rooms") keeps both logs.
+# FRESH=1: a run on the domain (Switchboard, bare) starts with a restart of the domain (fresh_start), gets
+# the new PID as --server-pid, warm-up FRESH_RUN_WARMUP instead of WARMUP (and FRESH_WARM_CONNS warm-up
+# connections), and the tag "fresh".
 RUN_NO=0
-loadgen() {
+run_client() {
+  local client="$1"; shift
   RUN_NO=$((RUN_NO + 1))
   local name
   name="$(printf '%02d' "$RUN_NO")-$1"; shift
-  local attempt rc sb=""
-  [[ " $* " == *" --stack switchboard "* ]] && sb=1
+  [[ "$client" == node ]] && name+="-node"
+  local args=("$@") attempt rc sb="" fresh="" stack="" url="" scenario="" tag="$TAG" i cmd=()
+  for ((i = 0; i < ${#args[@]} - 1; i++)); do
+    case "${args[$i]}" in
+      --stack) stack="${args[$((i + 1))]}" ;;
+      --url) url="${args[$((i + 1))]}" ;;
+      --scenario) scenario="${args[$((i + 1))]}" ;;
+    esac
+  done
+  [[ "$stack" == switchboard ]] && sb=1
+  if [[ "$FRESH" == 1 ]]; then
+    if [[ "$url" == "ws://$HOST:$HTTP_PORT/"* && ( "$stack" == switchboard || "$stack" == bare ) ]]; then
+      fresh=1
+      tag="fresh${TAG:+, $TAG}"
+      for ((i = 0; i < ${#args[@]} - 1; i++)); do
+        [[ "${args[$i]}" == --warmup ]] && args[i + 1]="$FRESH_RUN_WARMUP"
+      done
+      [[ "$scenario" == connections ]] && args+=(--warm-conns "$FRESH_WARM_CONNS")
+    else
+      log "$name: not restarted (FRESH restarts the domain $DOMAIN, i.e. its Switchboard and bare runs; not $stack at $url)"
+    fi
+  fi
   for attempt in 1 2; do
     wait_gate
     wait_quiet
-    log "run $name: $*"
+    : >"$RESULTS/$name.log"
+    if [[ -n "$fresh" ]]; then
+      fresh_start "$name" "$stack"
+      for ((i = 0; i < ${#args[@]} - 1; i++)); do
+        [[ "${args[$i]}" == --server-pid ]] && args[i + 1]="$SERVER_PID"
+      done
+    fi
+    if [[ "$client" == loadgen ]]; then
+      # shellcheck disable=SC2206
+      cmd=(java $LOADGEN_JAVA_OPTS -jar "$LOADGEN_JAR" --loops "$LOOPS" --out "$RESULTS/$name.row" ${GATE_FILE:+--gate "$GATE_FILE"}
+        ${tag:+--tag "$tag"} ${DB_PID:+--db-pid "$DB_PID"} "${args[@]}")
+    else
+      cmd=(node "$NODELOAD" --procs "$NODE_PROCS" --out "$RESULTS/$name.row" ${tag:+--tag "$tag"})
+      for ((i = 0; i < ${#args[@]} - 1; i += 2)); do
+        [[ "$NODE_OPTIONS_KNOWN" == *" ${args[$i]} "* ]] && cmd+=("${args[$i]}" "${args[$((i + 1))]}")
+      done
+    fi
+    log "run $name: ${cmd[*]}"
     [[ -n "$sb" ]] && { echo "# before"; metrics_snapshot; } >"$RESULTS/$name.metrics"
     set +e
-    # shellcheck disable=SC2086
-    java $LOADGEN_JAVA_OPTS -jar "$LOADGEN_JAR" --loops "$LOOPS" --out "$RESULTS/$name.row" ${GATE_FILE:+--gate "$GATE_FILE"} \
-      ${TAG:+--tag "$TAG"} ${DB_PID:+--db-pid "$DB_PID"} "$@" 2> >(tee "$RESULTS/$name.log" >&2) >/dev/null
+    if [[ "$client" == loadgen ]]; then
+      "${cmd[@]}" 2> >(tee -a "$RESULTS/$name.log" >&2) >/dev/null
+    else
+      "${cmd[@]}" > >(tee -a "$RESULTS/$name.log" >&2) 2>&1
+    fi
     rc=$?
     set -e
     [[ -n "$sb" ]] && { echo "# after"; metrics_snapshot; } >>"$RESULTS/$name.metrics"
@@ -300,6 +476,29 @@ loadgen() {
     echo "| $name | | failed (rc $rc), see $name.log | | | | | | | | | | |" >>"$ROWS"
   fi
   sleep "$SETTLE"
+}
+
+# loadgen <name> <args...>: a scenario only loadgen has (fan-out saturation, publish-sat, resume, ingress,
+# cross-member), run with it when CLIENTS has it.
+loadgen() {
+  if [[ " $CLIENTS " == *" loadgen "* ]]; then
+    run_client loadgen "$@"
+  else
+    log "$1: skipped (only loadgen has this scenario; CLIENTS=\"$CLIENTS\")"
+  fi
+}
+
+# both <name> <args...>: a scenario both load clients have (connections, fan-out, rooms, storm): once with
+# each client in CLIENTS, back to back (the node client speaks Switchboard and bare, not Socket.IO).
+both() {
+  local client
+  for client in $CLIENTS; do
+    if [[ "$client" == node && " $* " == *" --stack socketio "* ]]; then
+      log "$1 with node: skipped (the node client speaks Switchboard and bare)"
+      continue
+    fi
+    run_client "$client" "$@"
+  done
 }
 
 # ingress, path jms: the jms-publisher example (examples/jms-publisher, with its bench-send servlet) on the
@@ -332,14 +531,14 @@ for scenario in $SCENARIOS; do
     connections)
       for n in $CONNS; do
         for stack in $STACKS; do
-          loadgen "connections-$n-$stack" --scenario connections --stack "$stack" --url "$(url_of "$stack")" \
+          both "connections-$n-$stack" --scenario connections --stack "$stack" --url "$(url_of "$stack")" \
             --server-pid "$(pid_of "$stack")" --conns "$n" --connect-rate "$CONNECT_RATE" --hold "$HOLD" \
             --heap "$([[ $stack == socketio ]] && echo false || echo true)"
         done
       done ;;
     fanout)
       for stack in $STACKS; do
-        loadgen "fanout-$stack" --scenario fanout --stack "$stack" --url "$(url_of "$stack")" --server-pid "$(pid_of "$stack")" \
+        both "fanout-$stack" --scenario fanout --stack "$stack" --url "$(url_of "$stack")" --server-pid "$(pid_of "$stack")" \
           --subs "$FANOUT_SUBS" --rate "$FANOUT_RATE" --publishers 1 --warmup "$WARMUP" --duration "$DURATION" --drain "$DRAIN"
       done ;;
     fanout-sat)
@@ -352,7 +551,7 @@ for scenario in $SCENARIOS; do
       done ;;
     rooms)
       for stack in $STACKS; do
-        loadgen "rooms-$stack" --scenario rooms --stack "$stack" --url "$(url_of "$stack")" --server-pid "$(pid_of "$stack")" \
+        both "rooms-$stack" --scenario rooms --stack "$stack" --url "$(url_of "$stack")" --server-pid "$(pid_of "$stack")" \
           --conns "$ROOMS_CONNS" --per-conn-rate "$ROOMS_RATE" --warmup "$WARMUP" --duration "$DURATION" --drain "$DRAIN"
       done ;;
     cross-member)
@@ -423,7 +622,14 @@ for scenario in $SCENARIOS; do
           fi
         done
       fi ;;
-    *) die "unknown scenario $scenario (connections fanout fanout-sat rooms cross-member cluster-connections publish-sat resume ingress)" ;;
+    storm)
+      # reconnect storm: every client arrives at once and resumes (after a member loss); Switchboard only
+      if [[ " $STACKS " == *" switchboard "* ]]; then
+        both "storm-switchboard" --scenario storm --stack switchboard --url "$(url_of switchboard)" --server-pid "$SERVER_PID" \
+          --clients "$STORM_CLIENTS" --channels "$STORM_CHANNELS" --inflight "$STORM_INFLIGHT" --storm-timeout "$STORM_TIMEOUT" \
+          --hold "$STORM_HOLD"
+      fi ;;
+    *) die "unknown scenario $scenario (connections fanout fanout-sat rooms cross-member cluster-connections publish-sat resume ingress storm)" ;;
   esac
 done
 

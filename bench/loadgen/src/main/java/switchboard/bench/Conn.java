@@ -49,6 +49,11 @@ final class Conn {
     long ackSeq;
     /** resume: this client's channel and the checks on its messages (null in the other scenarios) */
     Track track;
+    /** storm: the client this connection is one attempt of (null in the other scenarios) */
+    Storm.Client storm;
+    /** storm preparation: the position of the ok reply to the publication with id "<t>_<k>", by k (null elsewhere) */
+    long[] posEpoch;
+    long[] posSeq;
 
     Conn(Loop loop, Run run, Proto proto, int index, String room, boolean publisher,
          InetSocketAddress remote, InetSocketAddress local) {
@@ -87,6 +92,21 @@ final class Conn {
         }
     }
 
+    /** A new attempt of a connection whose handshake was refused (setup retries). */
+    private void reopen() {
+        if (run.publishing) {
+            run.failed.increment();   // setup is over: this one stays refused
+            return;
+        }
+        state = CONNECTING;
+        pendLen = 0;
+        frag = null;
+        out.clear();
+        key = null;
+        ch = null;
+        open();
+    }
+
     void onConnectable() throws IOException {
         if (ch.finishConnect()) {
             key.interestOps(0);
@@ -119,6 +139,9 @@ final class Conn {
                 if (state != CLOSED) {
                     run.closedByServer.increment();
                     run.sample("eof", "server closed the TCP connection (state " + state + ")");
+                    if (storm != null) {
+                        storm.onEnd(this, state == OPEN ? "closed (TCP)" : "no answer to the handshake (TCP closed)");
+                    }
                 }
                 close();
                 return;
@@ -170,11 +193,24 @@ final class Conn {
             String status = new String(b, off, Math.min(h - off, 200), StandardCharsets.US_ASCII);
             if (!status.startsWith("HTTP/1.1 101")) {
                 run.sample("handshake", status.split("\r\n")[0]);
+                if (storm != null) {
+                    storm.onRefused(this, new String(b, off, h - off, StandardCharsets.ISO_8859_1));
+                } else if (run.retryRefused && !run.publishing && (status.startsWith("HTTP/1.1 503") || status.startsWith("HTTP/1.1 429"))) {
+                    // setup: try again later, as a client would (the hub sheds handshakes while it is behind)
+                    run.setupRefused.increment();
+                    double ra = Storm.parseRetryAfter(new String(b, off, h - off, StandardCharsets.ISO_8859_1));
+                    close();
+                    loop.at(System.nanoTime() + Storm.backoffNs(ra >= 0 ? ra : 1), this::reopen);
+                    return end;
+                }
                 fail(null);
                 return end;
             }
             state = OPEN;
             off = h + 4;
+            if (storm != null) {
+                storm.onUpgraded(this);
+            }
             proto.onUpgraded(this);
         }
         while (state == OPEN && end - off >= 2) {
@@ -234,6 +270,9 @@ final class Conn {
                     int code = l >= 2 ? ((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF) : 1005;
                     run.closedByServer.increment();
                     run.sample("close-" + code, "close frame " + code + " " + (l > 2 ? Bytes.str(b, p + 2, l - 2) : ""));
+                    if (storm != null) {
+                        storm.onEnd(this, "close " + code);
+                    }
                     close();
                 }
                 case 0x9 -> sendFrame(0xA, Arrays.copyOfRange(b, p, p + l));
@@ -340,6 +379,10 @@ final class Conn {
     /** An ok reply to a publication sent with an id: t = its send time, seq = its measured number (0: warm-up). */
     void acked(long t, long seq, long epoch, long channelSeq) {
         run.acked.increment();
+        if (posEpoch != null && seq >= 0 && seq < posEpoch.length) {
+            posEpoch[(int) seq] = epoch;
+            posSeq[(int) seq] = channelSeq;
+        }
         if (epoch > 0 && (channelSeq > ackSeq || epoch != ackEpoch)) {
             ackEpoch = epoch;
             ackSeq = channelSeq;
@@ -356,6 +399,10 @@ final class Conn {
             run.failed.increment();
             if (e != null) {
                 run.sample("fail-" + e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
+            }
+            if (storm != null) {
+                storm.onEnd(this, e == null ? "failed" : e.getClass().getSimpleName()
+                        + (e.getMessage() != null && e.getMessage().length() < 40 ? " (" + e.getMessage() + ")" : ""));
             }
         }
         close();

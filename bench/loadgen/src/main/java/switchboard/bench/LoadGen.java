@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
@@ -78,12 +79,13 @@ public final class LoadGen {
             }
         }
         if (!opt.containsKey("scenario")) {
-            System.err.println("usage: java -jar loadgen.jar --scenario connections|fanout|rooms|publish-sat|resume|ingress --stack switchboard|bare|socketio "
+            System.err.println("usage: java -jar loadgen.jar --scenario connections|fanout|rooms|publish-sat|resume|ingress|storm --stack switchboard|bare|socketio "
                     + "--url ws://127.0.0.1:8080/switchboard/ws[,ws://...] [--server-pid PID[,PID]] [options]  (see bench/README.md)");
             System.exit(2);
         }
         LoadGen g = new LoadGen(opt);
         g.startGateWatch();
+        g.run.retryRefused = !opt.get("scenario").equals("connections");
         String row = switch (opt.get("scenario")) {
             case "connections" -> g.connections();
             case "fanout" -> g.fanout();
@@ -91,6 +93,7 @@ public final class LoadGen {
             case "publish-sat" -> g.publishSat();
             case "resume" -> g.resume();
             case "ingress" -> g.ingress();
+            case "storm" -> g.storm();
             default -> throw new IllegalArgumentException("unknown scenario " + opt.get("scenario"));
         };
         g.closeAll();
@@ -558,6 +561,158 @@ public final class LoadGen {
     }
 
     /**
+     * Reconnect storm (issue 21): what the clients of a lost member meet when they all arrive at
+     * once. Preparation: one connection publishes one message (with an id, answered ok with epoch
+     * and seq) on each of --channels new channels. Then --clients clients connect as fast as this
+     * client can, at most --inflight handshakes in progress at once, each subscribing to channel
+     * i mod K with since = that channel's position; a client is live when the reply is ok with
+     * recovered:true. Refused handshakes (503, 429) are tried again after Retry-After x
+     * uniform[0.5, 1.5], other failed attempts after 1 s x the same jitter, until --storm-timeout.
+     * Then --hold s more to catch live connections that drop. p-columns: per-client time to live
+     * (first attempt's start -> live); CPU over the storm (start -> all live, or the deadline).
+     */
+    private String storm() throws Exception {
+        if (!stack.equals("switchboard")) {
+            throw new IllegalArgumentException("storm needs --stack switchboard (it resumes with since)");
+        }
+        int n = num("clients", 10000);
+        int channels = num("channels", 100);
+        int inflight = num("inflight", 500);
+        int timeout = num("storm-timeout", 60);
+        int hold = num("hold", 5);
+        int answerTimeout = num("answer-timeout", 15);
+        URI url = urls.get(0);
+        String prefix = str("channel-prefix", "") + "storm-" + Long.toString(System.currentTimeMillis(), 36) + "-";
+
+        // 1. one message on each channel: its ok reply is the position the clients resume from
+        Conn prep = addConn(n, null, true, url);
+        prep.ackIds = true;
+        prep.posEpoch = new long[channels];
+        prep.posSeq = new long[channels];
+        prep.loop.execute(prep::open);
+        if (!awaitReady(1, 30)) {
+            throw new IllegalStateException("the preparation connection did not get its welcome (" + run.samples + ")");
+        }
+        long[] epochs = new long[channels];
+        long[] seqs = new long[channels];
+        long tp = System.nanoTime();
+        for (int round = 1; round <= 3; round++) {
+            List<Integer> todo = new ArrayList<>();
+            for (int k = 0; k < channels; k++) {
+                if (epochs[k] == 0) {
+                    todo.add(k);
+                }
+            }
+            if (todo.isEmpty()) {
+                break;
+            }
+            long acked0 = run.acked.sum(), err0 = run.errorReplies.sum();
+            for (int k : todo) {   // <= 80 publications/s: the hub allows one connection 100/s
+                prep.loop.execute(() -> {
+                    long t = System.nanoTime();
+                    prep.sendText("{\"type\":\"publish\",\"id\":\"" + t + "_" + k + "\",\"channel\":\"" + prefix + k
+                            + "\",\"data\":{\"t\":" + t + ",\"seq\":0}}");
+                });
+                sleepNs(12_500_000L);
+            }
+            waitFor(() -> run.acked.sum() - acked0 + run.errorReplies.sum() - err0 >= todo.size(), 15);
+            prep.loop.call(() -> {
+                for (int k = 0; k < channels; k++) {
+                    epochs[k] = prep.posEpoch[k];
+                    seqs[k] = prep.posSeq[k];
+                }
+            });
+        }
+        for (int k = 0; k < channels; k++) {
+            if (epochs[k] == 0) {
+                throw new IllegalStateException("channel " + prefix + k + ": no ok reply with a position to the preparation's publication ("
+                        + run.samples + ")");
+            }
+        }
+        log("prepared %d channels %s0..%d (one stored message each) in %.1f s", channels, prefix, channels - 1, (System.nanoTime() - tp) / 1e9);
+        prep.loop.call(prep::close);
+        conns.remove(prep);
+        run.samples.clear();
+        sleepS(1);
+
+        // 2. the storm
+        Storm storm = new Storm(run, proto, new InetSocketAddress(url.getHost(), url.getPort()), url.getRawPath(), originOf(url),
+                answerTimeout * 1_000_000_000L);
+        List<Storm.Lane> lanes = new ArrayList<>();
+        for (int i = 0; i < loops.size(); i++) {
+            lanes.add(storm.lane(loops.get(i), inflight / loops.size() + (i < inflight % loops.size() ? 1 : 0)));
+        }
+        for (int i = 0; i < n; i++) {
+            int k = i % channels;
+            storm.client(i, lanes.get(i % lanes.size()), prefix + k, epochs[k], seqs[k], sources.isEmpty() ? null : sources.get(i % sources.size()));
+        }
+        long rssBefore = server.serverRss();
+        String load0 = loadavg();
+        log("storm: %,d clients on %d channels, at most %d handshakes in flight, timeout %d s; server RSS %s; load average %s",
+                n, channels, inflight, timeout, mb(rssBefore), load0);
+        Meter m = new Meter();
+        storm.start(timeout * 1_000_000_000L);
+        long nextLog = storm.t0 + 5_000_000_000L;
+        while (storm.settled() < n && System.nanoTime() < storm.deadlineNs) {
+            sleepNs(10_000_000L);
+            if (System.nanoTime() >= nextLog) {
+                nextLog += 5_000_000_000L;
+                log("  %4.1f s: live %,d, handshakes in flight %d, attempts %,d, refused %s, failed attempts %s",
+                        (System.nanoTime() - storm.t0) / 1e9, storm.live.sum(), storm.inflight.sum(), storm.attempts.sum(),
+                        Storm.counts(storm.refused), Storm.counts(storm.attemptFailures));
+            }
+        }
+        Meter.Delta cpu = m.delta();
+        long live = storm.live.sum();
+        boolean allLive = live == n;
+        double allSecs = allLive ? (storm.lastLiveNs.get() - storm.t0) / 1e9 : (System.nanoTime() - storm.t0) / 1e9;
+        if (!allLive) {
+            storm.stop();
+            log("storm: deadline (%d s) or nothing left to try: %,d of %,d live", timeout, live, n);
+        }
+        log("storm: %s after %.2f s (first live after %.3f s); %,d attempts, %,d retries; server CPU %.0f%%, client CPU %.0f%%",
+                allLive ? "all live" : "NOT all live", allSecs, storm.firstLiveNs.get() == Long.MAX_VALUE ? -1 : (storm.firstLiveNs.get() - storm.t0) / 1e9,
+                storm.attempts.sum(), storm.retries.sum(), cpu.serverPct(), cpu.clientPct());
+        // 3. hold: a live connection that closes now is a drop
+        log("holding %d s", hold);
+        sleepS(hold);
+        long rssAfter = server.serverRss();
+        long drops = storm.drops.sum();
+        storm.closeAll();
+        Histogram ttl = storm.merged(l -> l.timeToLive);
+        Histogram hs = storm.merged(l -> l.handshake);
+        Histogram hw = storm.merged(l -> l.welcome);
+        long refusedAll = storm.refused.values().stream().mapToLong(LongAdder::sum).sum();
+        long failed = n - live;
+        log("time to live (first attempt -> live): p50 %s p90 %s p99 %s p99.9 %s max %s ms", ms(ttl, 50), ms(ttl, 90), ms(ttl, 99),
+                ms(ttl, 99.9), maxMs(ttl));
+        log("handshake only (connect -> 101, %,d upgraded attempts): p50 %s p99 %s max %s ms; connect -> welcome p50 %s p99 %s max %s ms",
+                hs.getTotalCount(), ms(hs, 50), ms(hs, 99), maxMs(hs), ms(hw, 50), ms(hw, 99), maxMs(hw));
+        log("refused by status: %s; failed attempts: %s", Storm.counts(storm.refused), Storm.counts(storm.attemptFailures));
+        log("not live at the end %,d (not recovered %,d), dropped after live %,d (%s); server RSS %s before, %s with the clients (%.1f KB each)",
+                failed, storm.notRecovered.sum(), drops, Storm.counts(storm.dropKinds), mb(rssBefore), mb(rssAfter),
+                (rssAfter - rssBefore) / 1024.0 / Math.max(1, live));
+        String load = String.format(Locale.ROOT, "%,d clients, %,d channels, ≤%,d handshakes in flight", n, channels, inflight);
+        String result = allLive ? String.format(Locale.ROOT, "all live in %.2f s", allSecs)
+                : String.format(Locale.ROOT, "%,d of %,d live", live, n);
+        String refusedStr;
+        if (refusedAll == 0) {
+            refusedStr = "0 refused";
+        } else if (storm.refused.size() == 1) {
+            refusedStr = String.format(Locale.ROOT, "%,d refused (%s)", refusedAll, storm.refused.keySet().iterator().next());
+        } else {
+            refusedStr = String.format(Locale.ROOT, "%,d refused (%s)", refusedAll, Storm.counts(storm.refused));
+        }
+        long otherFailures = storm.attemptFailures.values().stream().mapToLong(LongAdder::sum).sum();
+        String loss = String.format(Locale.ROOT, "%,d failed, %,d dropped", failed, drops)
+                + (storm.notRecovered.sum() > 0 ? String.format(Locale.ROOT, " (%,d not recovered)", storm.notRecovered.sum()) : "")
+                + "; " + refusedStr + String.format(Locale.ROOT, ", %,d retries", storm.retries.sum())
+                + (otherFailures > 0 ? String.format(Locale.ROOT, " (%,d attempts failed otherwise)", otherFailures) : "");
+        return row(str("label", "reconnect storm"), load, result, loss, ttl, cpu,
+                String.format(Locale.ROOT, "RSS %s (+%.1f KB/client), load avg %s", mb(rssAfter), (rssAfter - rssBefore) / 1024.0 / Math.max(1, live), load0));
+    }
+
+    /**
      * Back-end publish (issue 20): --subs WebSocket subscribers on one new channel, and one
      * publisher path (--ingress): rest (POST /api/channels/{ch}/messages), batch (POST /api/publish,
      * --batch messages each), jms (the JMS ingress, through the jms-publisher example's bench-send
@@ -952,6 +1107,17 @@ public final class LoadGen {
     }
 
     private boolean awaitReady(long n, int extraSeconds) {
+        try {
+            return awaitReadyOnly(n, extraSeconds);
+        } finally {
+            if (run.setupRefused.sum() > 0) {
+                log("setup: %,d handshakes refused (503/429) and tried again after Retry-After; %,d of %,d ready", run.setupRefused.sum(),
+                        run.ready.sum(), n);
+            }
+        }
+    }
+
+    private boolean awaitReadyOnly(long n, int extraSeconds) {
         long deadline = System.nanoTime() + extraSeconds * 1_000_000_000L;
         long last = -1;
         while (System.nanoTime() < deadline) {

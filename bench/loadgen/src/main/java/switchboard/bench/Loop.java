@@ -21,6 +21,9 @@ final class Loop extends Thread {
     final ByteBuffer readBuf = ByteBuffer.allocate(1 << 18);
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<Conn> schedule = new PriorityQueue<>((a, b) -> Long.compare(a.nextSend, b.nextSend));
+    /** one-shot timers of this loop (storm: retries after a back-off, answer timeouts), by due time */
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private long timerSeq;
     /** end-to-end latency of measured deliveries, microseconds */
     final Histogram latency = new Histogram(3_600_000_000L, 3);
     /** protocol-ready time of connections, microseconds */
@@ -57,6 +60,38 @@ final class Loop extends Thread {
         }
     }
 
+    private record Timer(long due, long seq, Runnable task) implements Comparable<Timer> {
+        @Override
+        public int compareTo(Timer o) {
+            int c = Long.compare(due, o.due);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+
+    /** Runs task on this loop at (or soon after) System.nanoTime() dueNs. Loop thread only. */
+    void at(long dueNs, Runnable task) {
+        timers.add(new Timer(dueNs, timerSeq++, task));
+    }
+
+    /** Runs the timers that are due; returns ms until the next one (0: now, 100: none). */
+    private long timersDue() {
+        long now = System.nanoTime();
+        Timer t;
+        while ((t = timers.peek()) != null && t.due() <= now) {
+            timers.poll();
+            try {
+                t.task().run();
+            } catch (RuntimeException e) {
+                System.err.println(getName() + ": timer: " + e);
+            }
+        }
+        if (timers.isEmpty()) {
+            return 100;
+        }
+        long ns = timers.peek().due() - System.nanoTime();
+        return ns <= 0 ? 0 : Math.max(1, (ns + 999_999) / 1_000_000);
+    }
+
     void schedulePublisher(Conn c) {
         schedule.add(c);
     }
@@ -78,7 +113,7 @@ final class Loop extends Thread {
                 while ((t = tasks.poll()) != null) {
                     t.run();
                 }
-                long wait = publishDue();
+                long wait = Math.min(publishDue(), timersDue());
                 if (wait <= 0) {
                     selector.selectNow();
                 } else {

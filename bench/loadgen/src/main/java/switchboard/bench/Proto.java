@@ -41,6 +41,7 @@ abstract class Proto {
         private static final byte[] WELCOME = Bytes.ascii("{\"type\":\"welcome\"");
         private static final byte[] REPLY = Bytes.ascii("{\"type\":\"reply\"");
         private static final byte[] SUB_OK = Bytes.ascii("{\"type\":\"reply\",\"id\":\"s\",\"data\":{\"ok\":true");
+        private static final byte[] SUB_REPLY = Bytes.ascii("{\"type\":\"reply\",\"id\":\"s\",");
         private static final byte[] NOT_OK = Bytes.ascii("\"ok\":false");
         private static final byte[] DATA_T = Bytes.ascii("\"data\":{\"t\":");
         private static final byte[] PUB_REPLY = Bytes.ascii("{\"type\":\"reply\",\"id\":\"");
@@ -90,7 +91,11 @@ abstract class Proto {
                     c.delivered(b, d + 7, end);
                 }
             } else if (Bytes.startsWith(b, off, end, REPLY)) {
-                if (Bytes.startsWith(b, off, end, SUB_OK)) {
+                if (c.storm != null && Bytes.startsWith(b, off, end, SUB_REPLY)) {
+                    // storm: live when the subscribe with since is answered ok with recovered:true
+                    boolean ok = Bytes.startsWith(b, off, end, SUB_OK);
+                    c.storm.onReply(c, ok, ok && Bytes.indexOf(b, off, end, RECOVERED_TRUE) >= 0, Bytes.str(b, off, end - off));
+                } else if (Bytes.startsWith(b, off, end, SUB_OK)) {
                     if (c.track != null && c.track.resuming) {
                         resumeReply(c, b, off, end);
                     }
@@ -114,7 +119,10 @@ abstract class Proto {
                     c.run.sample("error-reply", Bytes.str(b, off, end - off));
                 }
             } else if (Bytes.startsWith(b, off, end, WELCOME)) {
-                if (c.room != null && !c.publisher) {
+                if (c.storm != null) {
+                    c.storm.onWelcome(c);
+                    c.sendText(c.storm.subscribe());
+                } else if (c.room != null && !c.publisher) {
                     Track k = c.track;
                     if (k != null && k.resuming) {
                         c.sendText("{\"type\":\"subscribe\",\"id\":\"s\",\"channel\":\"" + c.room

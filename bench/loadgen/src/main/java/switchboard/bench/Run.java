@@ -38,6 +38,14 @@ final class Run {
     final LongAdder caughtUp = new LongAdder();
     final LongAdder live = new LongAdder();
     final ConcurrentHashMap<String, String> samples = new ConcurrentHashMap<>();
+    /**
+     * Setup of the scenarios that publish: a handshake refused with 503 or 429 (the hub is full, or
+     * sheds handshakes while its workers are behind, as right after a start) is tried again after
+     * Retry-After x uniform[0.5, 1.5] s, as a client would, until publishing starts; off in
+     * connections, where a refusal is a failure.
+     */
+    volatile boolean retryRefused;
+    final LongAdder setupRefused = new LongAdder();
 
     void sample(String kind, String text) {
         if (samples.size() < 20) {
