@@ -357,8 +357,8 @@ fresh_wait() {
 # (SERVER_PID, from the domain's pid file as at the start of this script) and waits until the hub answers
 # (fresh_wait). A domain that does not answer in FRESH_READY_MAX s (seen: the new JVM could not bind one
 # of its ports, which lie in the kernel's ephemeral range, and hung in its shutdown) is started once more
-# after its JVM, named by the pid file, is killed by that PID. Not with stop-domain --kill: without a pid
-# file it signals PID 0, i.e. every process of its caller's process group, this script included.
+# after its JVM, named by the pid file, is killed by that PID; without a pid file naming a new process,
+# the script stops with a message (it signals no process it cannot name by PID).
 # Then FRESH_WARMUP s. Writes the start -> ready time to machine.md and the run's log.
 fresh_start() {
   local name="$1" stack="$2" old="$SERVER_PID" t0 t_restarted line note=""
