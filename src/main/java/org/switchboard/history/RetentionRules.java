@@ -61,7 +61,7 @@ public final class RetentionRules implements Retention {
 
     @Override
     public Rule of(String channel) {
-        if (!enabled || ChannelName.isWarmUp(channel)) {
+        if (!enabled) {
             return null;
         }
         Object cached = cache.get(channel);
@@ -81,6 +81,9 @@ public final class RetentionRules implements Retention {
     }
 
     private Rule match(String channel) {
+        if (ChannelName.isWarmUp(channel)) {
+            return null;
+        }
         for (Entry entry : entries) {
             if (entry.pattern.matcher(channel).matches()) {
                 return entry.rule;
