@@ -22,7 +22,7 @@ class AnonymousModeIT extends DeployedHub {
             var data = client.welcome().getJsonObject("data");
             assertThat(data.getString("name")).isEqualTo("Zoë");
             assertThat(data.containsKey("user")).as("nothing verified, no subject").isFalse();
-            assertThat(isOk(client.subscribe("lobby"))).isTrue();
+            assertThat(client.subscribe("lobby")).is(HubClient.OK);
             assertThat(errorCode(client.call("subscribe", "restricted.ops", null))).as("anonymous is not a role").isEqualTo("forbidden");
         }
         assertThat(ServerLog.sinceDeployment()).contains("ANONYMOUS MODE IS ON");

@@ -70,7 +70,7 @@ class HostileInputIT extends DeployedHub {
 
     private void assertCanariesTalk() {
         String word = UUID.randomUUID().toString();
-        assertThat(isOk(canaryA.call("publish", canaryChannel, Json.createObjectBuilder().add("w", word).build()))).isTrue();
+        assertThat(canaryA.call("publish", canaryChannel, Json.createObjectBuilder().add("w", word).build())).is(HubClient.OK);
         canaryB.await(e -> "message".equals(e.getString("type")) && e.getJsonObject("data").toString().contains(word));
         assertThat(canaryA.isClosed() || canaryB.isClosed()).isFalse();
     }
@@ -278,7 +278,7 @@ class HostileInputIT extends DeployedHub {
                 for (int k = i; k < i + 100; k++) {
                     last = publisher.request("publish", channel, Json.createObjectBuilder().add("n", k).add("pad", pad).build());
                 }
-                assertThat(isOk(publisher.reply(last))).isTrue();
+                assertThat(publisher.reply(last)).is(HubClient.OK);
             }
             return closeCode.get(60, TimeUnit.SECONDS);
         } finally {

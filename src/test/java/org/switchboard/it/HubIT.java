@@ -81,7 +81,7 @@ class HubIT extends DeployedHub {
              HubClient publisher = HubClient.connect(base, "pub")) {
             subscriber.subscribe(channel);
             for (String t : texts) {
-                assertThat(isOk(publisher.call("publish", channel, text(t)))).isTrue();
+                assertThat(publisher.call("publish", channel, text(t))).is(HubClient.OK);
             }
             assertThat(subscriber.awaitMessages(channel, texts.size()))
                     .extracting(m -> m.getJsonObject("data").getString("text"))
@@ -110,7 +110,7 @@ class HubIT extends DeployedHub {
             JsonObject pong = client.reply("my-own-id");
             assertThat(pong.getString("type")).isEqualTo("pong");
             client.sendText("{\"type\":\"subscribe\",\"id\":\"s-1\",\"channel\":\"" + channel() + "\"}");
-            assertThat(isOk(client.reply("s-1"))).isTrue();
+            assertThat(client.reply("s-1")).is(HubClient.OK);
         }
     }
 
@@ -142,7 +142,7 @@ class HubIT extends DeployedHub {
 
             // the limit is 5 in the test configuration, one is taken already
             for (int i = 1; i < 5; i++) {
-                assertThat(isOk(bad.call("subscribe", channel + "-" + i, null))).isTrue();
+                assertThat(bad.call("subscribe", channel + "-" + i, null)).is(HubClient.OK);
             }
             assertThat(errorCode(bad.call("subscribe", channel + "-5", null))).isEqualTo("too_many_subscriptions");
 
@@ -152,7 +152,7 @@ class HubIT extends DeployedHub {
             assertThat(binary).isNotNull();
 
             // still a working connection, and the other client saw nothing but real messages
-            assertThat(isOk(bad.call("publish", channel, text("still here")))).isTrue();
+            assertThat(bad.call("publish", channel, text("still here"))).is(HubClient.OK);
             List<JsonObject> received = good.awaitMessages(channel, 1);
             assertThat(received.get(0).getJsonObject("data").getString("text")).isEqualTo("still here");
             assertThat(good.snapshot(e -> "reply".equals(e.getString("type")) && !isOk(e))).isEmpty();
@@ -168,7 +168,7 @@ class HubIT extends DeployedHub {
             other.subscribe(channel);
             big.request("publish", channel, text("x".repeat(20_000)));
             assertThat(big.awaitClose()).isEqualTo(1009);
-            assertThat(isOk(other.call("publish", channel, text("after")))).isTrue();
+            assertThat(other.call("publish", channel, text("after"))).is(HubClient.OK);
             List<JsonObject> messages = other.awaitMessages(channel, 1);
             assertThat(messages).extracting(m -> m.getJsonObject("data").getString("text")).containsExactly("after");
         }
@@ -207,7 +207,7 @@ class HubIT extends DeployedHub {
              HubClient bob = HubClient.connect(base, "bob")) {
             alice.subscribe(channel);
             bob.subscribe(channel);
-            assertThat(isOk(bob.call("unsubscribe", channel, null))).isTrue();
+            assertThat(bob.call("unsubscribe", channel, null)).is(HubClient.OK);
             alice.await(e -> "leave".equals(e.getString("type")));
             alice.call("publish", channel, text("only alice"));
             alice.awaitMessages(channel, 1);

@@ -34,9 +34,9 @@ class RestPublishIT extends DeployedHub {
         try (HubClient listener = HubClient.connect(base, "listener");
              HubClient socket = HubClient.connect(base, "socket")) {
             listener.subscribe(channel);
-            assertThat(HubClient.isOk(socket.call("publish", channel, Json.createValue(1)))).isTrue();
+            assertThat(socket.call("publish", channel, Json.createValue(1))).is(HubClient.OK);
             HttpResponse<String> rest = post("api/channels/" + channel + "/messages", "{\"data\":{\"n\":2}}", bearer("orders-service"));
-            assertThat(HubClient.isOk(socket.call("publish", channel, Json.createValue(3)))).isTrue();
+            assertThat(socket.call("publish", channel, Json.createValue(3))).is(HubClient.OK);
 
             assertThat(rest.statusCode()).isEqualTo(200);
             JsonObject ack = json(rest.body());

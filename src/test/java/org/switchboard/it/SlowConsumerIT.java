@@ -53,7 +53,7 @@ class SlowConsumerIT extends DeployedHub {
                     last = publisher.request("publish", channel,
                             Json.createObjectBuilder().add("n", i).add("pad", kilobyte).build());
                 }
-                assertThat(isOk(publisher.reply(last))).isTrue();
+                assertThat(publisher.reply(last)).is(HubClient.OK);
             }
             assertThat(publisher.snapshot(e -> "reply".equals(e.getString("type")) && !isOk(e))).isEmpty();
 

@@ -138,14 +138,14 @@ class ClusterIT {
              HubClient b = HubClient.connect(cluster.member(2), "b")) {
             a.subscribe(channel);
             b.subscribe(channel);
-            assertThat(isOk(a.call("publish", channel, Json.createValue(1)))).isTrue();
+            assertThat(a.call("publish", channel, Json.createValue(1))).is(HubClient.OK);
             HttpResponse<String> rest = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                             cluster.member(2).toURI().resolve("api/channels/" + channel + "/messages"))
                     .header("Authorization", "Bearer " + TestTokens.token("orders-service"))
                     .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"data\":2}")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(rest.statusCode()).as(rest.body()).isEqualTo(200);
-            assertThat(isOk(b.call("publish", channel, Json.createValue(3)))).isTrue();
+            assertThat(b.call("publish", channel, Json.createValue(3))).is(HubClient.OK);
 
             List<JsonObject> atA = a.awaitMessages(channel, 3);
             List<JsonObject> atB = b.awaitMessages(channel, 3);
@@ -264,7 +264,7 @@ class ClusterIT {
                 for (HubClient watcher : watchers) {
                     watcher.await(presenceEvent("join", channel, backId));
                 }
-                assertThat(isOk(back.call("publish", channel, Json.createObjectBuilder().add("text", "back again").build()))).isTrue();
+                assertThat(back.call("publish", channel, Json.createObjectBuilder().add("text", "back again").build())).is(HubClient.OK);
                 for (HubClient watcher : watchers) {
                     JsonObject message = watcher.await(e -> "message".equals(e.getString("type"))
                             && channel.equals(e.getString("channel", null))
@@ -299,7 +299,7 @@ class ClusterIT {
                 a.await(e -> "join".equals(e.getString("type")) && bob.equals(e.getJsonObject("data").getString("connection")));
                 assertThat(names(a.call("presence", channel, null))).containsExactly("alice", "bob");
                 assertThat(names(b.call("presence", channel, null))).containsExactly("alice", "bob");
-                assertThat(isOk(b.call("unsubscribe", channel, null))).isTrue();
+                assertThat(b.call("unsubscribe", channel, null)).is(HubClient.OK);
                 a.await(e -> "leave".equals(e.getString("type")) && bob.equals(e.getJsonObject("data").getString("connection")));
             }
 
@@ -320,7 +320,7 @@ class ClusterIT {
                 assertThat(connections(a.call("presence", channel, null))).contains(after);
 
                 // and carol carries on from member 1
-                assertThat(isOk(carol.current().call("publish", channel, Json.createObjectBuilder().add("text", "still here").build()))).isTrue();
+                assertThat(carol.current().call("publish", channel, Json.createObjectBuilder().add("text", "still here").build())).is(HubClient.OK);
                 a.await(e -> "message".equals(e.getString("type")) && "still here".equals(e.getJsonObject("data").getString("text", "")));
                 a.call("publish", channel, Json.createObjectBuilder().add("text", "welcome back").build());
                 carol.current().await(e -> "message".equals(e.getString("type")) && "welcome back".equals(e.getJsonObject("data").getString("text", "")));

@@ -4,6 +4,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
+import org.assertj.core.api.Condition;
 
 import java.io.StringReader;
 import java.net.URI;
@@ -157,6 +158,10 @@ public final class HubClient implements AutoCloseable {
     public JsonObject reply(String id) {
         return await(e -> id.equals(e.getString("id", null)));
     }
+
+    /** An ok reply, for {@code assertThat(reply).is(OK)}: a failure shows the reply, error code and message included. */
+    public static final Condition<Map<String, JsonValue>> OK =
+            new Condition<>(reply -> reply instanceof JsonObject object && isOk(object), "an ok reply");
 
     public static boolean isOk(JsonObject reply) {
         return "reply".equals(reply.getString("type")) && reply.getJsonObject("data").getBoolean("ok");
