@@ -127,10 +127,11 @@ class ReconnectStormIT extends DeployedHub {
      * what the admin listener logs when the stopping server cannot finish its answer to asadmin.
      * Also Payara's {@value #PAYARA_ABANDONED_REQUEST} when it is a NullPointerException thrown
      * inside the container with no frame of the hub: when a client gives up a handshake (closes its
-     * socket) while the request is still in the container, Grizzly recycles the request, and Payara
-     * then reads its host ({@code HttpCodecUtils.parseHost}) or its URI ({@code URLDecoder}, from
-     * {@code CoyoteAdapter.postParseRequest}) from buffers that are gone. The request was dead
-     * already; no connection is affected.
+     * socket) while the request is still in the container, or the stopping server closes the
+     * connection of a request that just arrived (seen 0.15 s into the drain), Grizzly recycles the
+     * request, and Payara then reads its host ({@code HttpCodecUtils.parseHost}) or its URI
+     * ({@code URLDecoder}, from {@code CoyoteAdapter.postParseRequest}) from buffers that are gone.
+     * The request was dead already; no connection is affected.
      */
     private static List<String> severe(String log) {
         return Arrays.stream(log.split("\\n(?=\\[\\d{4}-)"))
