@@ -193,9 +193,16 @@ configure_for_load() {
   else
     log "$what: already configured for load testing (${LOAD_TEST_PROPERTIES[*]})"
   fi
-  code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H 'Connection: Upgrade' -H 'Upgrade: websocket' \
-    -H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: YmVuY2gtcHJvYmUtbm9uY2U=' -H 'Sec-WebSocket-Protocol: switchboard.v1' \
-    -H "Origin: $base" "$base/switchboard/ws?name=bench-probe" || true)"
+  # a member that just (re)started warms up on itself first and answers 503 meanwhile (up to
+  # switchboard.warmup.max-seconds, 30 s by default): wait that out, bounded
+  local deadline=$((SECONDS + 90))
+  while :; do
+    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H 'Connection: Upgrade' -H 'Upgrade: websocket' \
+      -H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: YmVuY2gtcHJvYmUtbm9uY2U=' -H 'Sec-WebSocket-Protocol: switchboard.v1' \
+      -H "Origin: $base" "$base/switchboard/ws?name=bench-probe" || true)"
+    [[ "$code" == 503 ]] && (( SECONDS < deadline )) || break
+    sleep 1
+  done
   [[ "$code" == 101 ]] || die "$what: an anonymous handshake with Origin $base is refused (HTTP $code); see the server log"
 }
 if [[ "$LOAD_TEST_CONFIG" == 1 && " $STACKS " == *" switchboard "* ]]; then

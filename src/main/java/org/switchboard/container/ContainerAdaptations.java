@@ -11,7 +11,7 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * Every place where the hub adapts Payara's internals (Tyrus, Grizzly, Weld), resolved once at
+ * Every place where the hub adapts Payara's internals (Tyrus, Grizzly, Catalina, Weld), resolved once at
  * application start and reported once: one log line, the readiness check's data and the
  * {@code switchboard_container_adaptations} metric. Each adaptation sits behind a small interface
  * whose plain-API implementation is used when the adaptation is off ({@value AdaptationSwitch#KEY})
