@@ -11,7 +11,7 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * Every place where the hub adapts Payara's internals (Tyrus, Grizzly, Catalina, Weld), resolved once at
+ * Every place where the hub adapts Payara's internals (Tyrus, Grizzly, Weld), resolved once at
  * application start and reported once: one log line, the readiness check's data and the
  * {@code switchboard_container_adaptations} metric. Each adaptation sits behind a small interface
  * whose plain-API implementation is used when the adaptation is off ({@value AdaptationSwitch#KEY})
@@ -29,13 +29,12 @@ public class ContainerAdaptations {
     public static final String WRITER_THREADS = "grizzly-writer-threads";
     public static final String INBOUND_INSPECTION = "tyrus-inbound-inspection";
     public static final String WORKER_BACKLOG = "grizzly-worker-backlog";
-    public static final String DIRECT_UPGRADE = "catalina-direct-upgrade";
     public static final String DIRECT_BEANS = DirectBeans.NAME;
     public static final String SHARED_ENDPOINT = SharedEndpointConfigurator.NAME;
 
     /** Every adaptation, in the order of the report. */
     public static final List<String> NAMES = List.of(IDLE_TIMEOUT, FRAME_WRITER, REQUEST_TRIM, HANDSHAKE_RELEASE,
-            WRITER_THREADS, INBOUND_INSPECTION, WORKER_BACKLOG, DIRECT_UPGRADE, DIRECT_BEANS, SHARED_ENDPOINT);
+            WRITER_THREADS, INBOUND_INSPECTION, WORKER_BACKLOG, DIRECT_BEANS, SHARED_ENDPOINT);
 
     private static final Logger LOG = Logger.getLogger(ContainerAdaptations.class.getName());
 
@@ -45,7 +44,6 @@ public class ContainerAdaptations {
     private WriterThreads writerThreads = WriterThreads.PLAIN;
     private InboundInspection inboundInspection = InboundInspection.NONE;
     private WorkerBacklog workerBacklog = WorkerBacklog.UNKNOWN;
-    private HttpUpgrades httpUpgrades = HttpUpgrades.PLAIN;
     private TimeoutScheduler idleTasks;
     private volatile List<AdaptationStatus> statuses = List.of();
 
@@ -116,12 +114,6 @@ public class ContainerAdaptations {
             workerBacklog = new GrizzlyWorkerBacklog(backlogHandles);
         }
 
-        CatalinaDirectUpgrade.Handles upgradeHandles = adapt(report, setting, DIRECT_UPGRADE,
-                () -> CatalinaDirectUpgrade.Handles.resolve(loader));
-        if (upgradeHandles != null) {
-            httpUpgrades = new CatalinaDirectUpgrade(upgradeHandles);
-        }
-
         report.add(DirectBeans.status());
         report.add(SharedEndpointConfigurator.status());
         statuses = List.copyOf(report);
@@ -176,10 +168,6 @@ public class ContainerAdaptations {
 
     public WorkerBacklog workerBacklog() {
         return workerBacklog;
-    }
-
-    public HttpUpgrades httpUpgrades() {
-        return httpUpgrades;
     }
 
     /** Stops the idle-task scheduler; called by the lifecycle last. */

@@ -10,13 +10,10 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpUpgradeHandler;
 import org.switchboard.admin.Drain;
 import org.switchboard.admin.HubMetrics;
 import org.switchboard.connection.ConnectionCap;
 import org.switchboard.connection.HandshakeShedding;
-import org.switchboard.container.ContainerAdaptations;
-import org.switchboard.container.HttpUpgrades;
 import org.switchboard.protocol.ProtocolVersion;
 import org.switchboard.protocol.QueryParameters;
 import org.switchboard.security.Admission;
@@ -61,8 +58,6 @@ public class HandshakeFilter extends HttpFilter {
     HandshakeShedding shedding;
     @Inject
     WarmUpPass warmUp;
-    @Inject
-    ContainerAdaptations adaptations;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -80,7 +75,7 @@ public class HandshakeFilter extends HttpFilter {
         }
         if (warmUp.isOpen()) {
             if (warmUp.admits(request)) {
-                chain.doFilter(admitted(request, new HubPrincipal(WarmUpPass.identity(), request.getRemoteAddr())), response);
+                chain.doFilter(withPrincipal(request, new HubPrincipal(WarmUpPass.identity(), request.getRemoteAddr())), response);
                 return;
             }
             metrics.refusedHandshake("warming");
@@ -126,21 +121,14 @@ public class HandshakeFilter extends HttpFilter {
             reply(response, refused.status(), refused.reason());
             return;
         }
-        chain.doFilter(admitted(request, ((Admission.Admitted) admission).principal()), response);
+        chain.doFilter(withPrincipal(request, ((Admission.Admitted) admission).principal()), response);
     }
 
-    /** The request Tyrus upgrades: with its principal, and upgraded the way the container adaptations chose. */
-    private HttpServletRequest admitted(HttpServletRequest request, HubPrincipal principal) {
-        HttpUpgrades upgrades = adaptations.httpUpgrades();
+    private static HttpServletRequest withPrincipal(HttpServletRequest request, HubPrincipal principal) {
         return new HttpServletRequestWrapper(request) {
             @Override
             public Principal getUserPrincipal() {
                 return principal;
-            }
-
-            @Override
-            public <T extends HttpUpgradeHandler> T upgrade(Class<T> handlerClass) throws IOException, ServletException {
-                return upgrades.upgrade(request, handlerClass);
             }
         };
     }
