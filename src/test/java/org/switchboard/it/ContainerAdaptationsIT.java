@@ -138,9 +138,9 @@ class ContainerAdaptationsIT extends DeployedHub {
              HubClient second = HubClient.connect(base, "second")) {
             first.subscribe(channel);
             second.subscribe(channel);
-            assertThat(HubClient.isOk(second.call("publish", channel, Json.createObjectBuilder().add("text", "from second").build()))).isTrue();
+            assertThat(second.call("publish", channel, Json.createObjectBuilder().add("text", "from second").build())).is(HubClient.OK);
             assertThat(first.awaitMessages(channel, 1).get(0).getJsonObject("data").getString("text")).isEqualTo("from second");
-            assertThat(HubClient.isOk(first.call("publish", channel, Json.createObjectBuilder().add("text", "from first").build()))).isTrue();
+            assertThat(first.call("publish", channel, Json.createObjectBuilder().add("text", "from first").build())).is(HubClient.OK);
             for (HubClient subscriber : List.of(first, second)) {
                 assertThat(subscriber.awaitMessages(channel, 2)).extracting(m -> m.getJsonObject("data").getString("text"))
                         .containsExactly("from second", "from first");
