@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.switchboard.it.support.Handshakes.ownOrigin;
 import static org.switchboard.it.support.Handshakes.refused;
 import static org.switchboard.it.support.HubClient.errorCode;
-import static org.switchboard.it.support.HubClient.isOk;
 
 /** Anonymous mode, for demos and quick tests: a self-chosen name, a warning at start, and no more rights than anyone. */
 @HubDeployment(config = "switchboard.security.anonymous=true")

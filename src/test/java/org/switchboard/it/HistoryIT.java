@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.switchboard.it.support.HubClient.errorCode;
-import static org.switchboard.it.support.HubClient.isOk;
 
 /**
  * Channel history on a real Payara with its default DataSource (H2): publish replies carry the
