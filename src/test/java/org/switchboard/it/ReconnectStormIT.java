@@ -73,6 +73,8 @@ class ReconnectStormIT extends DeployedHub {
             long logMark = ServerLog.end();
             storm.tell("restart");
             Duration stop = domain.stop();
+            String stopping = ServerLog.since(logMark);
+            long startMark = ServerLog.end();
             Duration start = domain.start(base);
             JsonObject verdict = storm.await("verdict", VERDICT_LIMIT);
 
@@ -92,9 +94,11 @@ class ReconnectStormIT extends DeployedHub {
             assertThat(verdict.getInt("ackedDuringStorm")).as("publications acknowledged between the close and the last return").isPositive();
             assertThat(verdict.getBoolean("ok")).as("verdict %s", verdict).isTrue();
 
-            String log = ServerLog.since(logMark);
-            assertThat(log).as("server log from the restart on").doesNotContain("task queue is full");
-            assertThat(severe(log)).as("SEVERE records from the restart on").isEmpty();
+            String started = ServerLog.since(startMark);
+            assertThat(stopping + started).as("server log from the restart on").doesNotContain("task queue is full");
+            assertThat(severe(stopping).stream().filter(record -> !stoppingContainerOnly(record)).toList())
+                    .as("SEVERE records while the domain stopped").isEmpty();
+            assertThat(severe(started)).as("SEVERE records from the start on").isEmpty();
         } finally {
             Files.deleteIfExists(tokens);
         }
@@ -142,6 +146,19 @@ class ReconnectStormIT extends DeployedHub {
                         && record.contains("java.lang.NullPointerException")
                         && !record.contains("org.switchboard.")))
                 .toList();
+    }
+
+    /**
+     * A record the stopping container writes about itself, with no frame of the hub: a
+     * NullPointerException, or the "Exception in thread" line Payara logs before an uncaught one.
+     * Once the web container has stopped the application, callbacks still queued for upgraded
+     * connections (the clients answering the drain's 1012) find no context
+     * ({@code InputBuffer$ReadHandlerImpl.processCallbacks}: "context is null"). The connection is
+     * closing already; whether every client came back and lost nothing is what the verdict checks.
+     */
+    private static boolean stoppingContainerOnly(String record) {
+        return !record.contains("org.switchboard.")
+                && (record.contains("java.lang.NullPointerException") || record.contains("Exception in thread \""));
     }
 
     /** The publishers' token first, then one token per {@value #CLIENTS_PER_SUBJECT} clients. */
