@@ -37,6 +37,8 @@ final class Conn {
     private int fragLen;
     private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>(2);
     long startNs;
+    /** when the protocol became ready (0: not yet), for the connections scenario's timeline of slow connects */
+    long readyNs;
     boolean ready;
     long nextSend;
     long periodNs;
@@ -346,7 +348,8 @@ final class Conn {
     void markReady() {
         if (!ready) {
             ready = true;
-            loop.connect.recordValue(Math.max(1, (System.nanoTime() - startNs) / 1000));
+            readyNs = System.nanoTime();
+            loop.connect.recordValue(Math.max(1, (readyNs - startNs) / 1000));
             run.ready.increment();
         }
     }

@@ -6,11 +6,13 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
@@ -143,6 +145,7 @@ public final class LoadGen {
         log("server before: live heap %s, RSS %s, threads %d", mb(heapBefore), mb(rssBefore), threadsBefore);
         Meter m = new Meter();
         long t0 = System.nanoTime();
+        Instant wallT0 = Instant.now();
         for (int i = 0; i < n; i++) {
             addConn(i, null, false, urls.get(i % urls.size()));
         }
@@ -151,6 +154,7 @@ public final class LoadGen {
         double openSecs = (System.nanoTime() - t0) / 1e9;
         Meter.Delta cpu = m.delta();
         log("%d/%d ready in %.1f s (%s), failed %d", run.ready.sum(), n, openSecs, all ? "all" : "NOT all", run.failed.sum());
+        logSlowConnects(t0, wallT0);
         long holdStart = System.nanoTime();
         sleepS(3);
         long rssAfter = server.serverRss();
@@ -174,6 +178,31 @@ public final class LoadGen {
         String loss = run.failed.sum() + run.closedByServer.sum() == 0 ? "0" : (run.failed.sum() + " failed, " + run.closedByServer.sum() + " closed");
         return row(str("label", "connections"), load, result, loss, h, cpu, mem);
     }
+
+    /**
+     * Where in the ramp the slow connects (over {@value #SLOW_CONNECT_MS} ms) started, by 250 ms of
+     * start time, with the wall-clock time of the ramp's start: a tail that comes from one stall
+     * shows as one cluster, to be matched with the server's GC or safepoint log.
+     */
+    private void logSlowConnects(long t0, Instant wallT0) {
+        TreeMap<Long, long[]> buckets = new TreeMap<>(); // bucket -> {count, max us}
+        for (Conn c : conns) {
+            if (c.readyNs == 0) {
+                continue;
+            }
+            long us = (c.readyNs - c.startNs) / 1000;
+            if (us > SLOW_CONNECT_MS * 1000L) {
+                long[] b = buckets.computeIfAbsent((c.startNs - t0) / 250_000_000L, k -> new long[2]);
+                b[0]++;
+                b[1] = Math.max(b[1], us);
+            }
+        }
+        StringBuilder line = new StringBuilder();
+        buckets.forEach((k, b) -> line.append(String.format(Locale.ROOT, " %.2fs:%d(max %d ms)", k / 4.0, b[0], b[1] / 1000)));
+        log("slow connects (> %d ms) by start time after %s:%s", SLOW_CONNECT_MS, wallT0, line.length() == 0 ? " none" : line);
+    }
+
+    private static final int SLOW_CONNECT_MS = 50;
 
     private String fanout() throws Exception {
         int subs = num("subs", 1000);
@@ -862,7 +891,7 @@ public final class LoadGen {
         long behind = run.publishBehind.sum() - behind0;
         long exp = expected.getAsLong();
         long lost = exp - received;
-        Map<String, Long> statusDelta = new java.util.TreeMap<>();
+        Map<String, Long> statusDelta = new TreeMap<>();
         driver.statuses.forEach((k, v) -> {
             long d = v.get() - status0.getOrDefault(k, 0L);
             if (d != 0) {
