@@ -118,7 +118,7 @@ SB_HZ_BIND_OPTION="-Dhazelcast.socket.bind.any=false"
 #     since the last one (~18 KB each, all alive). Uncapped, G1 grew the young generation to ~600 MB
 #     while the member's garbage died young, and the first pause of a connect ramp then copied
 #     ~7,000 new connections at once: 300-400 ms, the whole connect p99 after a fresh start. Capped,
-#     a ramp pays 60-80 ms pauses every few seconds, and steady traffic pays more frequent ones
+#     a ramp pays 50-80 ms pauses every second or two, and steady traffic pays more frequent ones
 #     (docs/benchmarks.md, "Young generation capped").
 #   * -Xms = -Xmx (the heap, where the script owns the domain's size): G1 works with the whole heap
 #     from the start.
