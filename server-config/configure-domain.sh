@@ -28,8 +28,9 @@
 #
 # JVM options (lib.sh's policy, on JVM_TARGET): -Dhazelcast.socket.bind.any=false and the GC settings
 # of every Switchboard domain: -XX:TargetSurvivorRatio=20, -XX:MaxNewSize=128m and
-# -XX:MaxGCPauseMillis=50 added, Payara's default -XX:NewRatio=2 removed. Left alone and printed: the heap (-Xmx/-Xms) and options already set to another value,
-# e.g. -XX:TargetSurvivorRatio=30 (see "JVM options" below).
+# -XX:MaxGCPauseMillis=50 added, Payara's default -XX:NewRatio=2 removed. Left alone and printed:
+# the heap (-Xmx/-Xms) and options already set to another value, e.g. -XX:TargetSurvivorRatio=30
+# (see "JVM options" below).
 #
 # Idempotent: existing resources and options are left as they are; it can be run again after a
 # partial failure. Some changes (executor services, JVM options) only take effect after a domain restart.

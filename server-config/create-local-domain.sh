@@ -35,7 +35,8 @@
 #   * the Hazelcast data grid interface/DAS bind/public address, -Dhazelcast.socket.bind.any=false
 #     and the heap size are written into domain.xml before the first start;
 #   * so is the JVM/GC policy of lib.sh (-Xms = -Xmx = HEAP, no -XX:NewRatio=2,
-#     -XX:TargetSurvivorRatio=20, -XX:MaxNewSize=128m, -XX:MaxGCPauseMillis=50), in server-config (default-config gets -Xmx HEAP, no NewRatio);
+#     -XX:TargetSurvivorRatio=20, -XX:MaxNewSize=128m, -XX:MaxGCPauseMillis=50), in server-config
+#     (default-config gets -Xmx HEAP, no NewRatio);
 #   * the embedded OpenMQ broker is lazily started, so its host (default_JMS_host) and bind address
 #     (imq.hostname via jms-service start-args) are set right after the first start, before any JMS use.
 set -euo pipefail
