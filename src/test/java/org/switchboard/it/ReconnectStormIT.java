@@ -48,6 +48,8 @@ class ReconnectStormIT extends DeployedHub {
     private static final Duration CONNECT_LIMIT = Duration.ofSeconds(120);
     private static final String PAYARA_STOP_SEVERE = "NCLS-JMX-00011";
     private static final String PAYARA_ABANDONED_REQUEST = "AS-WEB-CORE-00037";
+    /** In a stack trace, a frame of the hub's own code. */
+    private static final String HUB_FRAME = "org.switchboard.";
     private static final Duration VERDICT_LIMIT = Duration.ofSeconds(240);
 
     private final ItDomain domain = new ItDomain();
@@ -144,7 +146,7 @@ class ReconnectStormIT extends DeployedHub {
                 .filter(record -> !record.contains("_ThreadName=admin-thread-pool::admin-listener("))
                 .filter(record -> !(record.contains("] [SEVERE] [" + PAYARA_ABANDONED_REQUEST + "]")
                         && record.contains("java.lang.NullPointerException")
-                        && !record.contains("org.switchboard.")))
+                        && !record.contains(HUB_FRAME)))
                 .toList();
     }
 
@@ -161,7 +163,7 @@ class ReconnectStormIT extends DeployedHub {
      * lost nothing is what the verdict checks.
      */
     private static boolean stoppingContainerOnly(String record) {
-        return !record.contains("org.switchboard.")
+        return !record.contains(HUB_FRAME)
                 && (record.contains("] [SEVERE] [" + PAYARA_ABANDONED_REQUEST + "]")
                         || record.contains("java.lang.NullPointerException")
                         || record.contains("Exception in thread \""));

@@ -23,6 +23,9 @@ import org.HdrHistogram.Histogram;
  */
 public final class LoadGen {
 
+    /** connections: connects slower than this are placed on the ramp's timeline */
+    private static final int SLOW_CONNECT_MS = 50;
+
     private final Map<String, String> opt;
     private final Run run = new Run();
     private final List<Loop> loops = new ArrayList<>();
@@ -201,8 +204,6 @@ public final class LoadGen {
         buckets.forEach((k, b) -> line.append(String.format(Locale.ROOT, " %.2fs:%d(max %d ms)", k / 4.0, b[0], b[1] / 1000)));
         log("slow connects (> %d ms) by start time after %s:%s", SLOW_CONNECT_MS, wallT0, line.length() == 0 ? " none" : line);
     }
-
-    private static final int SLOW_CONNECT_MS = 50;
 
     private String fanout() throws Exception {
         int subs = num("subs", 1000);

@@ -64,7 +64,7 @@ final class LocalCluster {
      * over the cluster bus), refusing the test's clients meanwhile.
      */
     void start(String war, Map<String, String> environment) throws Exception {
-        Map<String, String> all = new java.util.HashMap<>(environment);
+        Map<String, String> all = new HashMap<>(environment);
         all.merge("CONFIG_PROPERTIES", NO_WARM_UP, (given, ours) -> given + "\n" + ours);
         run(Duration.ofMinutes(15), all, "server-config/create-local-cluster.sh", payaraHome(), war);
         state = readState();
