@@ -80,8 +80,12 @@ READY_TIMEOUT="${READY_TIMEOUT:-300}"
 HZ_HEARTBEAT="${HZ_HEARTBEAT:-1}"
 HZ_MAX_NO_HEARTBEAT="${HZ_MAX_NO_HEARTBEAT:-8}"
 MEMBER_HEAP="${MEMBER_HEAP:-512m}"
-# JMS RA reconnect to the broker: with Payara's defaults (5 s x 3 attempts x 3 address-list iterations)
-# the application saw a lost broker only after ~40 s; 2 s x 3 x 1 -> readiness 503 within ~5 s.
+# JMS connections to the broker: the RA's transparent reconnect is off (reconnect-enabled=false
+# below). After a broker restart it sometimes could not restore a consumer ("session does not
+# exist") and retried forever, while the consumer returned nothing and threw nothing: a member
+# that looked connected never received the topic again. Without it a lost broker closes every
+# consumer at once and the hub opens fresh connections itself. Interval and attempts still bound
+# how long opening a connection tries while the broker is down: 2 s x 3 x 1 address-list iteration.
 JMS_RECONNECT_INTERVAL="${JMS_RECONNECT_INTERVAL:-2}"
 JMS_RECONNECT_ATTEMPTS="${JMS_RECONNECT_ATTEMPTS:-3}"
 ASADMIN="$PAYARA_HOME/bin/asadmin"
@@ -200,6 +204,7 @@ mapfile -t loopback_attributes < <(sb_loopback_attributes "$CFG")
   "$c.jms-service.reconnect-interval-in-seconds=$JMS_RECONNECT_INTERVAL" \
   "$c.jms-service.reconnect-attempts=$JMS_RECONNECT_ATTEMPTS" \
   "$c.jms-service.addresslist-iterations=1" \
+  "$c.jms-service.reconnect-enabled=false" \
   >/dev/null
 log "JVM options of $CFG: -Xms/-Xmx$MEMBER_HEAP, G1's own young sizing, survivor target 20%, Hazelcast bind/heartbeat"
 # lib.sh's policy (sb-config is a copy of default-config, which create-local-domain.sh gave
