@@ -27,9 +27,10 @@
 #                   none    : leave the default managed scheduled executor service as shipped
 #
 # JVM options (lib.sh's policy, on JVM_TARGET): -Dhazelcast.socket.bind.any=false and the GC settings
-# of every Switchboard domain: -XX:TargetSurvivorRatio=20 added, Payara's default -XX:NewRatio=2
-# removed. Left alone and printed: the heap (-Xmx/-Xms) and options already set to another value,
-# e.g. -XX:TargetSurvivorRatio=30 (see "JVM options" below).
+# of every Switchboard domain: -XX:TargetSurvivorRatio=20, -XX:MaxNewSize=128m and
+# -XX:MaxGCPauseMillis=50 added, Payara's default -XX:NewRatio=2 removed. Left alone and printed:
+# the heap (-Xmx/-Xms) and options already set to another value, e.g. -XX:TargetSurvivorRatio=30
+# (see "JVM options" below).
 #
 # Idempotent: existing resources and options are left as they are; it can be run again after a
 # partial failure. Some changes (executor services, JVM options) only take effect after a domain restart.
@@ -175,8 +176,9 @@ esac
 
 # --- JVM options: Hazelcast bind, GC policy -------------------------------------------
 # The same policy as the demo, test and cluster domains (lib.sh): -Dhazelcast.socket.bind.any=false,
-# -XX:TargetSurvivorRatio=20 added and Payara's shipped -XX:NewRatio=2 removed (G1 then sizes the
-# young generation itself; see docs/operations.md, "Sizing a member").
+# -XX:TargetSurvivorRatio=20, -XX:MaxNewSize=128m and -XX:MaxGCPauseMillis=50 added and Payara's
+# shipped -XX:NewRatio=2 removed (G1 then sizes the young generation itself, up to 128 MB; see
+# docs/operations.md, "Sizing a member").
 # Deliberately left alone, and printed:
 #   * the heap (-Xmx/-Xms): this is the admin's own domain, sized for its host and for whatever else
 #     it runs; -Xms = -Xmx would also keep the whole -Xmx committed (G1 does not shrink the heap

@@ -206,7 +206,7 @@ mapfile -t loopback_attributes < <(sb_loopback_attributes "$CFG")
   "$c.jms-service.addresslist-iterations=1" \
   "$c.jms-service.reconnect-enabled=false" \
   >/dev/null
-log "JVM options of $CFG: -Xms/-Xmx$MEMBER_HEAP, G1's own young sizing, survivor target 20%, Hazelcast bind/heartbeat"
+log "JVM options of $CFG: -Xms/-Xmx$MEMBER_HEAP, young generation at most 128m, pause goal 50 ms, survivor target 20%, Hazelcast bind/heartbeat"
 # lib.sh's policy (sb-config is a copy of default-config, which create-local-domain.sh gave
 # -Xmx DAS_HEAP and no NewRatio): other -Xmx/-Xms replaced, the rest added; plus the heartbeat options
 read -ra hz_opts <<<"$HZ_OPTS"

@@ -112,14 +112,19 @@ SB_HZ_BIND_OPTION="-Dhazelcast.socket.bind.any=false"
 #     promoted after one copy instead of being copied between survivor spaces at every young pause
 #     for a minute; a message's garbage (1-3 MB of survivors) stays well under the target and
 #     still dies young.
-#   * without Payara's -XX:NewRatio=2, so G1 sizes the young generation itself (up to 60% of the
-#     heap): under load a young pause every ~3 s instead of ~0.8 s (once connections are old each
-#     costs ~7-10 ms however large the young generation), none while 5,000 clients connect.
+#   * without Payara's -XX:NewRatio=2, so G1 sizes the young generation itself, not pinned at a
+#     third of the heap.
+#   * -XX:MaxNewSize=128m and -XX:MaxGCPauseMillis=50: a young pause copies every connection made
+#     since the last one (~18 KB each, all alive). Uncapped, G1 grew the young generation to ~600 MB
+#     while the member's garbage died young, and the first pause of a connect ramp then copied
+#     ~7,000 new connections at once: 300-400 ms, the whole connect p99 after a fresh start. Capped,
+#     a ramp pays 50-80 ms pauses every second or two, and steady traffic pays more frequent ones
+#     (docs/benchmarks.md, "Young generation capped").
 #   * -Xms = -Xmx (the heap, where the script owns the domain's size): G1 works with the whole heap
 #     from the start.
 #   * -Dhazelcast.socket.bind.any=false (loopback/explicit interfaces only).
 # See docs/operations.md, "Sizing a member".
-SB_GC_OPTIONS=(-XX:TargetSurvivorRatio=20)
+SB_GC_OPTIONS=(-XX:TargetSurvivorRatio=20 -XX:MaxNewSize=128m -XX:MaxGCPauseMillis=50)
 SB_GC_REMOVED_OPTIONS=(-XX:NewRatio=2)      # Payara's default, removed
 SB_PAYARA_DEFAULT_XMX=-Xmx512m               # Payara's default heap option, replaced where we set the heap
 
