@@ -378,8 +378,11 @@ class HistoryClusterIT {
                 .filter(m -> seq(m) <= lastSeq).toList();
     }
 
-    /** Waits for {@code condition}; on time-out the failure names the last exception it threw. */
-    private static void eventually(Duration bound, Callable<Boolean> condition) {
+    /**
+     * Waits for {@code condition}; on time-out the failure names the last exception it threw and
+     * what each member's readiness said then (which of topic, store, draining was DOWN).
+     */
+    private void eventually(Duration bound, Callable<Boolean> condition) {
         AtomicReference<Exception> last = new AtomicReference<>();
         try {
             Awaitility.await().atMost(bound).pollInterval(Duration.ofMillis(250)).until(() -> {
@@ -391,7 +394,8 @@ class HistoryClusterIT {
                 }
             });
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError(e.getMessage() + "; last exception: " + last.get(), e);
+            throw new AssertionError(e.getMessage() + "; last exception: " + last.get()
+                    + "; readiness: member 1 " + cluster.readinessBody(1) + ", member 2 " + cluster.readinessBody(2), e);
         }
     }
 

@@ -83,19 +83,24 @@ final class LocalCluster {
 
     /** Whether member {@code i} says (in its readiness data) that it numbers messages now. */
     boolean numbersMessages(int i) {
+        String compact = readinessBody(i).replace(" ", "");
+        // Payara writes health data values as strings
+        return compact.contains("\"numbers-messages\":\"true\"") || compact.contains("\"numbers-messages\":true");
+    }
+
+    /** Member {@code i}'s /health/ready answer, or what went wrong asking for it. */
+    String readinessBody(int i) {
         URI uri = URI.create("http://127.0.0.1:" + httpPort(i) + "/health/ready");
         try {
-            String body = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+            HttpResponse<String> answer = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
                     .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-                            HttpResponse.BodyHandlers.ofString()).body();
-            String compact = body.replace(" ", "");
-            // Payara writes health data values as strings
-            return compact.contains("\"numbers-messages\":\"true\"") || compact.contains("\"numbers-messages\":true");
+                            HttpResponse.BodyHandlers.ofString());
+            return answer.statusCode() + " " + answer.body();
         } catch (IOException e) {
-            return false;
+            return "no answer: " + e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return "interrupted";
         }
     }
 
