@@ -16,6 +16,8 @@
 #   CONFIG        configuration for the fault tolerance settings, the TCP transport and the HTTP listener (default: server-config)
 #   RESTART       if "true", restart the domain at the end (restart-domain) so the changes take effect
 #   HANDSHAKE_TIMEOUT_S  seconds a client may take to send its whole upgrade request (default: 10)
+#   HISTORY_DATASOURCE   JNDI name of the history store's DataSource (switchboard.history.datasource;
+#                 default jdbc/__default): its pool gets a statement cache
 #   TYRUS_FIX     how to keep Tyrus' idle-timeout scheduling off the expensive path (default: context)
 #                   context : keep concurrent/__defaultManagedScheduledExecutorService enabled but switch
 #                             off its context propagation (context-info-enabled=false)
@@ -210,6 +212,24 @@ asa set "configs.config.${CONFIG}.network-config.transports.transport.tcp.socket
 # switchboard.limits.handshake-backlog tasks wait (docs/operations.md, "Admission under a storm").
 log "task queue of http-thread-pool in $CONFIG: unbounded (the hub sheds handshakes by its length)"
 asa set "configs.config.${CONFIG}.thread-pools.thread-pool.http-thread-pool.max-queue-size=-1" >/dev/null
+
+# --- The history pool's statement cache -----------------------------------------------------------
+# Every resume runs the same few queries; uncached, each run parsed and planned its SQL again
+# (lib.sh, SB_HISTORY_STATEMENT_CACHE). Set only where the pool has none; another size is left alone.
+HISTORY_DATASOURCE="${HISTORY_DATASOURCE:-jdbc/__default}"
+history_pool="$(asa get "resources.jdbc-resource.${HISTORY_DATASOURCE}.pool-name" 2>/dev/null | sed -n 's/^.*\.pool-name=//p' || true)"
+if [[ -z "$history_pool" ]]; then
+  log "history pool: no JDBC resource $HISTORY_DATASOURCE here yet; statement cache not set"
+else
+  cache_attr="resources.jdbc-connection-pool.${history_pool}.statement-cache-size"
+  cache_now="$(asa get "$cache_attr" 2>/dev/null | sed -n 's/^.*=//p' || true)"
+  if [[ "${cache_now:-0}" == 0 ]]; then
+    log "history pool $history_pool ($HISTORY_DATASOURCE): statement cache $SB_HISTORY_STATEMENT_CACHE"
+    asa set "$cache_attr=$SB_HISTORY_STATEMENT_CACHE" >/dev/null
+  else
+    log "history pool $history_pool: statement cache $cache_now (left alone)"
+  fi
+fi
 
 # --- The member's warm-up on itself -------------------------------------------------------------
 # At start the hub connects to its own endpoint and runs a few thousand handshakes and messages

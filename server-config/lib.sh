@@ -67,6 +67,11 @@ SB_PG_PASSWORD=switchboard
 SB_HISTORY_POOL=switchboard-history-pool
 SB_HISTORY_JNDI=jdbc/switchboard/history
 SB_HISTORY_PROPERTY=switchboard.history.datasource
+# Prepared statements a history pool keeps per connection. Without a cache every resume prepared
+# its queries again, and a reconnect storm spent a good share of the server's CPU parsing SQL
+# (docs/benchmarks.md, "Reconnect storm: where the time goes"). The store runs ~15 distinct
+# statements.
+SB_HISTORY_STATEMENT_CACHE=32
 
 # JMS physical destinations (the WAR's resources point at them; see JmsResources)
 SB_TOPIC_PHYSICAL=SwitchboardMessages

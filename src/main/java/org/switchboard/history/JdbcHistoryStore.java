@@ -233,25 +233,28 @@ public final class JdbcHistoryStore implements HistoryStore {
     @Override
     public List<StoredMessage> after(String channel, long afterSeq, int limit) {
         return page("SELECT epoch, seq, ts, sender_connection, sender_name, data, sender_user FROM sb_message"
-                + " WHERE channel = ? AND seq > ? ORDER BY seq ASC", channel, afterSeq, limit, false);
+                + " WHERE channel = ? AND seq > ? ORDER BY seq ASC LIMIT ?", channel, afterSeq, limit, false);
     }
 
     @Override
     public List<StoredMessage> before(String channel, long beforeSeq, int limit) {
         return page("SELECT epoch, seq, ts, sender_connection, sender_name, data, sender_user FROM sb_message"
-                + " WHERE channel = ? AND seq < ? ORDER BY seq DESC", channel, beforeSeq, limit, true);
+                + " WHERE channel = ? AND seq < ? ORDER BY seq DESC LIMIT ?", channel, beforeSeq, limit, true);
     }
 
+    /**
+     * The row limit is in the SQL, not {@code setMaxRows}: a pooled statement cache hands the same
+     * statement to the next caller, and a limit kept on the statement could cut that caller's page short.
+     */
     private List<StoredMessage> page(String sql, String channel, long seq, int limit, boolean reverse) {
         return query(c -> {
             List<StoredMessage> messages = new ArrayList<>(Math.min(limit, 1024));
             try (PreparedStatement q = prepare(c, sql)) {
                 q.setString(1, channel);
                 q.setLong(2, seq);
-                q.setMaxRows(limit);
-                q.setFetchSize(Math.min(limit, 500));
+                q.setInt(3, limit);
                 try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next() && messages.size() < limit) {
+                    while (rs.next()) {
                         messages.add(new StoredMessage(rs.getLong(1), rs.getLong(2), rs.getLong(3),
                                 new Member(rs.getString(4), rs.getString(5), rs.getString(7)), rs.getString(6)));
                     }
