@@ -71,6 +71,8 @@ STORM_CHANNELS="${STORM_CHANNELS:-100}"     # storm: channels with history they 
 STORM_INFLIGHT="${STORM_INFLIGHT:-500}"     # storm: most handshakes in progress at once (no other pacing)
 STORM_TIMEOUT="${STORM_TIMEOUT:-60}"        # storm: s until a client not live counts as failed
 STORM_HOLD="${STORM_HOLD:-5}"               # storm: s the live clients are held after the last one is live (drops)
+STORM_HELD="${STORM_HELD:-200}"             # storm (loadgen): connections established before it, in rooms of 2 (0: none)
+STORM_HELD_RATE="${STORM_HELD_RATE:-2}"     # storm (loadgen): msg/s each held connection publishes during it (delivery latency)
 FRESH="${FRESH:-0}"                         # 1: restart the domain before every run on it (Switchboard, bare) and measure the first run
 FRESH_WARMUP="${FRESH_WARMUP:-0}"           # fresh: s between the hub answering and the run
 FRESH_RUN_WARMUP="${FRESH_RUN_WARMUP:-5}"   # fresh: the run's own warm-up (fan-out, rooms), instead of WARMUP
@@ -634,7 +636,7 @@ for scenario in $SCENARIOS; do
       if [[ " $STACKS " == *" switchboard "* ]]; then
         both "storm-switchboard" --scenario storm --stack switchboard --url "$(url_of switchboard)" --server-pid "$SERVER_PID" \
           --clients "$STORM_CLIENTS" --channels "$STORM_CHANNELS" --inflight "$STORM_INFLIGHT" --storm-timeout "$STORM_TIMEOUT" \
-          --hold "$STORM_HOLD"
+          --hold "$STORM_HOLD" --held "$STORM_HELD" --held-rate "$STORM_HELD_RATE"
       fi ;;
     *) die "unknown scenario $scenario (connections fanout fanout-sat rooms cross-member cluster-connections publish-sat resume ingress storm)" ;;
   esac

@@ -362,20 +362,8 @@ public final class LoadGen {
         long ackedInWindow = run.ackedMeasured.sum() - ack0;
         long recvInWindow = run.receivedMeasured.sum() - recv0;
         long expected = sent * subsPer;
-        long deadline = System.nanoTime() + drain * 1_000_000_000L;
-        long last = -1;
-        long lastChange = System.nanoTime();
-        while (System.nanoTime() < deadline
-                && (run.receivedMeasured.sum() - recv0 < expected || run.ackedMeasured.sum() - ack0 < sent)) {
-            long now = run.receivedMeasured.sum() + run.ackedMeasured.sum();
-            if (now != last) {
-                last = now;
-                lastChange = System.nanoTime();
-            } else if (System.nanoTime() - lastChange > 3_000_000_000L) {
-                break;
-            }
-            sleepNs(100_000_000L);
-        }
+        drain(() -> run.receivedMeasured.sum() - recv0 >= expected && run.ackedMeasured.sum() - ack0 >= sent,
+                () -> run.receivedMeasured.sum() + run.ackedMeasured.sum(), drain);
         long received = run.receivedMeasured.sum() - recv0;
         long acked = run.ackedMeasured.sum() - ack0;
         long errors = run.errorReplies.sum() - err0;
@@ -665,6 +653,24 @@ public final class LoadGen {
         run.samples.clear();
         sleepS(1);
 
+        // 1b. the member's established connections: rooms of two that keep publishing through the storm
+        int held = num("held", 200) / 2 * 2;
+        double heldRate = dbl("held-rate", 2);
+        if (held > 0) {
+            for (int i = 0; i < held; i++) {
+                Conn c = addConn(n + 1 + i, prefix + "held" + (i / 2), false, url);
+                c.periodNs = (long) (1e9 / heldRate);
+            }
+            long ready0 = run.ready.sum();
+            openPaced(conns, 500);
+            if (!awaitReady(ready0 + held, 30)) {
+                throw new IllegalStateException("only " + (run.ready.sum() - ready0) + " of " + held + " held connections ready (" + run.samples + ")");
+            }
+            startPublishing();
+            sleepS(2);
+            run.measuring = true;
+        }
+
         // 2. the storm
         Storm storm = new Storm(run, proto, new InetSocketAddress(url.getHost(), url.getPort()), url.getRawPath(), originOf(url),
                 answerTimeout * 1_000_000_000L);
@@ -693,6 +699,7 @@ public final class LoadGen {
             }
         }
         Meter.Delta cpu = m.delta();
+        String heldResult = held == 0 ? "" : heldDuringStorm(held, heldRate);
         long live = storm.live.sum();
         boolean allLive = live == n;
         double allSecs = allLive ? (storm.lastLiveNs.get() - storm.t0) / 1e9 : (System.nanoTime() - storm.t0) / 1e9;
@@ -739,7 +746,33 @@ public final class LoadGen {
                 + "; " + refusedStr + String.format(Locale.ROOT, ", %,d retries", storm.retries.sum())
                 + (otherFailures > 0 ? String.format(Locale.ROOT, " (%,d attempts failed otherwise)", otherFailures) : "");
         return row(str("label", "reconnect storm"), load, result, loss, ttl, cpu,
-                String.format(Locale.ROOT, "RSS %s (+%.1f KB/client), load avg %s", mb(rssAfter), (rssAfter - rssBefore) / 1024.0 / Math.max(1, live), load0));
+                String.format(Locale.ROOT, "RSS %s (+%.1f KB/client), load avg %s%s", mb(rssAfter), (rssAfter - rssBefore) / 1024.0 / Math.max(1, live), load0,
+                        heldResult));
+    }
+
+    /**
+     * The storm is over (all live or the deadline): the held connections stop publishing, what they
+     * sent during it is drained (at most 10 s), and their delivery latency over the storm is logged
+     * and returned for the row (a storm must not make established connections wait; issue 21).
+     */
+    private String heldDuringStorm(int held, double heldRate) throws InterruptedException {
+        run.publishing = false;
+        run.measuring = false;
+        for (Loop l : loops) {
+            l.call(l::clearSchedule);
+        }
+        long sent = run.sentMeasured.sum();
+        drainMeasured(sent, 10);
+        long lost = sent - run.receivedMeasured.sum();
+        Histogram h = merged(l -> l.latency);
+        LongAdder closedAdder = new LongAdder();
+        for (Loop l : loops) {
+            l.call(() -> closedAdder.add(conns.stream().filter(c -> c.loop == l && !c.isOpen()).count()));
+        }
+        long closed = closedAdder.sum();
+        log("held connections during the storm: %d in rooms of 2 at %s msg/s each, %,d sent, %,d not delivered, %d closed;"
+                + " delivery p50 %s p99 %s p99.9 %s max %s ms", held, fmt(heldRate), sent, lost, closed, ms(h, 50), ms(h, 99), ms(h, 99.9), maxMs(h));
+        return String.format(Locale.ROOT, "; held %d: p50 %s p99 %s max %s ms, %,d lost, %d closed", held, ms(h, 50), ms(h, 99), maxMs(h), lost, closed);
     }
 
     /**
@@ -870,21 +903,9 @@ public final class LoadGen {
         if (!driver.acks()) {
             sentInWindow = sent;
         }
-        long deadline = System.nanoTime() + drain * 1_000_000_000L;
-        long last = -1;
-        long lastChange = System.nanoTime();
         java.util.function.LongSupplier expected = () -> (driver.acks() ? run.ackedMeasured.sum() - ack0 : sent) * subs;
-        while (System.nanoTime() < deadline
-                && (run.receivedMeasured.sum() - recv0 < expected.getAsLong() || driver.acks() && run.ackedMeasured.sum() - ack0 < sent)) {
-            long now = run.receivedMeasured.sum() + run.ackedMeasured.sum();
-            if (now != last) {
-                last = now;
-                lastChange = System.nanoTime();
-            } else if (System.nanoTime() - lastChange > 3_000_000_000L) {
-                break;
-            }
-            sleepNs(100_000_000L);
-        }
+        drain(() -> run.receivedMeasured.sum() - recv0 >= expected.getAsLong() && !(driver.acks() && run.ackedMeasured.sum() - ack0 < sent),
+                () -> run.receivedMeasured.sum() + run.ackedMeasured.sum(), drain);
         long received = run.receivedMeasured.sum() - recv0;
         long acked = run.ackedMeasured.sum() - ack0;
         long errors = run.errorReplies.sum() - err0;
@@ -1043,18 +1064,7 @@ public final class LoadGen {
         int warmup = num("warmup", 10);
         int duration = num("duration", 30);
         int drain = num("drain", 10);
-        for (Loop l : loops) {
-            l.call(() -> {
-                long now = System.nanoTime();
-                for (Conn c : conns) {
-                    if (c.loop == l && c.periodNs > 0 && c.isOpen()) {
-                        c.nextSend = now + (long) (Math.random() * c.periodNs);
-                        l.schedulePublisher(c);
-                    }
-                }
-            });
-        }
-        run.publishing = true;
+        startPublishing();
         log("warm-up %d s", warmup);
         sleepS(warmup);
         run.measuring = true;
@@ -1071,19 +1081,7 @@ public final class LoadGen {
         long recvInWindow = run.receivedMeasured.sum();
         long sent = run.sentMeasured.sum();
         long expected = sent * fanoutPerMsg;
-        long deadline = System.nanoTime() + drain * 1_000_000_000L;
-        long last = -1;
-        long lastChange = System.nanoTime();
-        while (System.nanoTime() < deadline && run.receivedMeasured.sum() < expected) {
-            long now = run.receivedMeasured.sum();
-            if (now != last) {
-                last = now;
-                lastChange = System.nanoTime();
-            } else if (System.nanoTime() - lastChange > 3_000_000_000L) {
-                break;
-            }
-            sleepNs(100_000_000L);
-        }
+        drainMeasured(expected, drain);
         long received = run.receivedMeasured.sum();
         long lost = expected - received;
         Histogram h = merged(l -> l.latency);
@@ -1096,6 +1094,44 @@ public final class LoadGen {
             loss += String.format(Locale.ROOT, "; %d err replies, %d closed", run.errorReplies.sum(), run.closedByServer.sum());
         }
         return row(label, load, result, loss, h, cpu, String.format(Locale.ROOT, "RSS %s", mb(server.serverRss())));
+    }
+
+    /** Every open connection with a period starts publishing, each at a random point of its first period. */
+    private void startPublishing() throws InterruptedException {
+        for (Loop l : loops) {
+            l.call(() -> {
+                long now = System.nanoTime();
+                for (Conn c : conns) {
+                    if (c.loop == l && c.periodNs > 0 && c.isOpen()) {
+                        c.nextSend = now + (long) (Math.random() * c.periodNs);
+                        l.schedulePublisher(c);
+                    }
+                }
+            });
+        }
+        run.publishing = true;
+    }
+
+    /** Waits up to {@code seconds} (less once nothing arrives for 3 s) until {@code expected} measured deliveries arrived. */
+    private void drainMeasured(long expected, int seconds) {
+        drain(() -> run.receivedMeasured.sum() >= expected, run.receivedMeasured::sum, seconds);
+    }
+
+    /** Waits until {@code done}, at most {@code seconds}, and less once {@code progress} has not moved for 3 s. */
+    private static void drain(java.util.function.BooleanSupplier done, java.util.function.LongSupplier progress, int seconds) {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        long last = -1;
+        long lastChange = System.nanoTime();
+        while (System.nanoTime() < deadline && !done.getAsBoolean()) {
+            long now = progress.getAsLong();
+            if (now != last) {
+                last = now;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > 3_000_000_000L) {
+                break;
+            }
+            sleepNs(100_000_000L);
+        }
     }
 
     // ------------------------------------------------------------------ plumbing
