@@ -670,6 +670,7 @@ public final class LoadGen {
             sleepS(2);
             run.measuring = true;
         }
+        long errorsBefore = run.errorReplies.sum();
 
         // 2. the storm
         Storm storm = new Storm(run, proto, new InetSocketAddress(url.getHost(), url.getPort()), url.getRawPath(), originOf(url),
@@ -699,7 +700,7 @@ public final class LoadGen {
             }
         }
         Meter.Delta cpu = m.delta();
-        String heldResult = held == 0 ? "" : heldDuringStorm(held, heldRate);
+        String heldResult = held == 0 ? "" : heldDuringStorm(held, heldRate, errorsBefore);
         long live = storm.live.sum();
         boolean allLive = live == n;
         double allSecs = allLive ? (storm.lastLiveNs.get() - storm.t0) / 1e9 : (System.nanoTime() - storm.t0) / 1e9;
@@ -755,24 +756,27 @@ public final class LoadGen {
      * sent during it is drained (at most 10 s), and their delivery latency over the storm is logged
      * and returned for the row (a storm must not make established connections wait; issue 21).
      */
-    private String heldDuringStorm(int held, double heldRate) throws InterruptedException {
+    private String heldDuringStorm(int held, double heldRate, long errorsBefore) throws InterruptedException {
         run.publishing = false;
         run.measuring = false;
         for (Loop l : loops) {
             l.call(l::clearSchedule);
         }
         long sent = run.sentMeasured.sum();
-        drainMeasured(sent, 10);
-        long lost = sent - run.receivedMeasured.sum();
+        drainMeasured(2 * sent, 10);   // a room's two members both receive each message
+        long lost = 2 * sent - run.receivedMeasured.sum();
         Histogram h = merged(l -> l.latency);
         LongAdder closedAdder = new LongAdder();
         for (Loop l : loops) {
             l.call(() -> closedAdder.add(conns.stream().filter(c -> c.loop == l && !c.isOpen()).count()));
         }
         long closed = closedAdder.sum();
-        log("held connections during the storm: %d in rooms of 2 at %s msg/s each, %,d sent, %,d not delivered, %d closed;"
-                + " delivery p50 %s p99 %s p99.9 %s max %s ms", held, fmt(heldRate), sent, lost, closed, ms(h, 50), ms(h, 99), ms(h, 99.9), maxMs(h));
-        return String.format(Locale.ROOT, "; held %d: p50 %s p99 %s max %s ms, %,d lost, %d closed", held, ms(h, 50), ms(h, 99), maxMs(h), lost, closed);
+        long errors = run.errorReplies.sum() - errorsBefore;   // the held publications' and the storm's subscribes'
+        log("held connections during the storm: %d in rooms of 2 at %s msg/s each, %,d sent, %,d deliveries missing, %d closed;"
+                        + " delivery p50 %s p99 %s p99.9 %s max %s ms; error replies meanwhile (publications and storm subscribes) %,d",
+                held, fmt(heldRate), sent, lost, closed, ms(h, 50), ms(h, 99), ms(h, 99.9), maxMs(h), errors);
+        return String.format(Locale.ROOT, "; held %d: p50 %s p99 %s max %s ms, %,d deliveries missing, %,d error replies, %d closed",
+                held, ms(h, 50), ms(h, 99), maxMs(h), lost, errors, closed);
     }
 
     /**
