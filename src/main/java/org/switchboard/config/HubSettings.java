@@ -49,7 +49,7 @@ public class HubSettings {
     int warmupMaxSeconds;
 
     @Inject
-    @ConfigProperty(name = "switchboard.limits.handshake-backlog", defaultValue = "512")
+    @ConfigProperty(name = "switchboard.limits.handshake-backlog", defaultValue = "1024")
     int handshakeBacklog;
 
     @Inject
