@@ -81,7 +81,9 @@ public class HistoryRequests {
                         now == null ? 1 : now.earliest()), List.of(), position.epoch(), position.seq());
                 return;
             }
-            List<StoredMessage> missed = now == null ? List.of() : store.after(channel, from, settings.historyResumeMax());
+            // a client that saw the latest message (most of a reconnect storm) missed nothing: no page to read
+            List<StoredMessage> missed = now == null || from >= position.seq() ? List.of()
+                    : store.after(channel, from, settings.historyResumeMax());
             long lastSent = missed.isEmpty() ? position.seq() : Math.max(position.seq(), missed.get(missed.size() - 1).seq());
             metrics.resumed(true);
             connection.finishCatchUp(channel, OutboundCodec.subscribed(request.id(), position, true, null),

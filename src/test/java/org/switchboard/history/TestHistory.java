@@ -5,10 +5,14 @@ import org.switchboard.config.HubSettings;
 
 import javax.sql.DataSource;
 import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -57,6 +61,26 @@ public final class TestHistory {
     public static final class SwitchableDataSource implements DataSource {
         private final DataSource target;
         private volatile boolean down;
+        private final List<String> prepared = new CopyOnWriteArrayList<>();
+
+        /** The SQL of every statement prepared through this DataSource, in order. */
+        public List<String> prepared() {
+            return prepared;
+        }
+
+        private Connection recording(Connection connection) {
+            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("prepareStatement") && args != null && args[0] instanceof String sql) {
+                            prepared.add(sql);
+                        }
+                        try {
+                            return method.invoke(connection, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
 
         public SwitchableDataSource(DataSource target) {
             this.target = target;
@@ -79,13 +103,13 @@ public final class TestHistory {
         @Override
         public Connection getConnection() throws SQLException {
             check();
-            return target.getConnection();
+            return recording(target.getConnection());
         }
 
         @Override
         public Connection getConnection(String username, String password) throws SQLException {
             check();
-            return target.getConnection(username, password);
+            return recording(target.getConnection(username, password));
         }
 
         @Override

@@ -462,6 +462,29 @@ class HistoryLogicTest {
         }
     }
 
+    /** Most clients of a reconnect storm saw the latest message: their resume reads no page of history. */
+    @Test
+    void aClientResumingFromTheLatestMessageReadsNoPageAndGetsWhatFollowsLive() {
+        hub.close();
+        TestHistory.SwitchableDataSource database = TestHistory.switchableH2();
+        hub = new TestHub(settings(), new PublishLedger(5000), null, TestHistory.store(database));
+        TestHub.Client alice = hub.connect("alice");
+        long epoch = epochOf(publishAll(alice, "room", 1, 3));
+        java.util.function.LongSupplier pages = () -> database.prepared().stream().filter(sql -> sql.contains("seq > ?")).count();
+        long pagesBefore = pages.getAsLong();
+
+        TestHub.Client bob = hub.connect("bob");
+        assertThat(data(subscribeSince(bob, "s", "room", epoch, 3)).getBoolean("recovered")).isTrue();
+        assertThat(pages.getAsLong()).as("pages read for an up-to-date resume").isEqualTo(pagesBefore);
+        publish(alice, "p4", "room", 4, null);
+        assertThat(receivedUpTo(bob, "room", 4)).containsExactly(4L);
+
+        TestHub.Client carol = hub.connect("carol");
+        assertThat(data(subscribeSince(carol, "s", "room", epoch, 2)).getBoolean("recovered")).isTrue();
+        assertThat(pages.getAsLong()).as("pages read for a resume one message behind").isEqualTo(pagesBefore + 1);
+        assertThat(receivedUpTo(carol, "room", 4)).containsExactly(3L, 4L);
+    }
+
     /**
      * The numbering member stores a message before it reaches the members (on a cluster, through
      * the topic): a client that resumes in between reads it from the store, and then it arrives
