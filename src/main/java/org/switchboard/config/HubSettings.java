@@ -49,7 +49,7 @@ public class HubSettings {
     int warmupMaxSeconds;
 
     @Inject
-    @ConfigProperty(name = "switchboard.limits.handshake-backlog", defaultValue = "1024")
+    @ConfigProperty(name = "switchboard.limits.handshake-backlog", defaultValue = "4096")
     int handshakeBacklog;
 
     @Inject

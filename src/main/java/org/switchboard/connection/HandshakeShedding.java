@@ -9,14 +9,14 @@ import org.switchboard.container.ContainerAdaptations;
 import java.util.logging.Logger;
 
 /**
- * Sheds new connections while the member is behind. A storm of handshakes (every client of a lost
- * member arriving at once, or a member that has just started and is not yet compiled) fills the
- * one queue that also holds the reads of every established connection; letting every handshake
- * wait its turn makes each of them take seconds and the established connections with them.
- * Refusing a handshake costs a fraction of accepting one, so while more than
- * {@code switchboard.limits.handshake-backlog} tasks wait for the HTTP workers a handshake is
- * answered 503 with {@code Retry-After} at once: the queue drains, the connections held stay
- * served, and the refused clients come back a little later to a member that can take them.
+ * Sheds new connections while the member is far behind. A storm of handshakes (every client of a
+ * lost member arriving at once, or a member that has just started and is not yet compiled) fills
+ * the one queue that also holds the reads of every established connection, and nothing else
+ * bounds it. While more than {@code switchboard.limits.handshake-backlog} tasks wait for the HTTP
+ * workers a handshake is answered 503 with {@code Retry-After} at once. The bound is a last resort,
+ * set well above what an ordinary storm queues: a refusal still runs the servlet pipeline and the
+ * client asks again, so a limit the storm keeps reaching turns the member's work into refusals
+ * (measured: slower storms and longer waits for the held connections, not shorter).
  * Without the {@code grizzly-worker-backlog} adaptation the backlog is unknown and nothing is shed.
  * <p>
  * The queue is counted at most once per {@value #RECHECK_MS} ms and the answer reused meanwhile: on
