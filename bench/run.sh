@@ -71,8 +71,8 @@ STORM_CHANNELS="${STORM_CHANNELS:-100}"     # storm: channels with history they 
 STORM_INFLIGHT="${STORM_INFLIGHT:-500}"     # storm: most handshakes in progress at once (no other pacing)
 STORM_TIMEOUT="${STORM_TIMEOUT:-60}"        # storm: s until a client not live counts as failed
 STORM_HOLD="${STORM_HOLD:-5}"               # storm: s the live clients are held after the last one is live (drops)
-STORM_HELD="${STORM_HELD:-200}"             # storm (loadgen): connections established before it, in rooms of 2 (0: none)
-STORM_HELD_RATE="${STORM_HELD_RATE:-2}"     # storm (loadgen): msg/s each held connection publishes during it (delivery latency)
+STORM_HELD="${STORM_HELD:-200}"             # storm: connections established before it, in rooms of 2 (0: none)
+STORM_HELD_RATE="${STORM_HELD_RATE:-2}"     # storm: msg/s each held connection publishes during it (delivery latency)
 FRESH="${FRESH:-0}"                         # 1: restart the domain before every run on it (Switchboard, bare) and measure the first run
 FRESH_WARMUP="${FRESH_WARMUP:-0}"           # fresh: s between the hub answering and the run
 FRESH_RUN_WARMUP="${FRESH_RUN_WARMUP:-5}"   # fresh: the run's own warm-up (fan-out, rooms), instead of WARMUP
@@ -405,7 +405,7 @@ fresh_start() {
 
 # The options the node client (bench/nodeload/load.mjs) shares with loadgen; the others (loadgen's --heap)
 # are left out of its command line.
-NODE_OPTIONS_KNOWN=" --scenario --stack --url --server-pid --label --conns --connect-rate --hold --warm-conns --per-conn-rate --warmup --duration --drain --subs --rate --publishers --clients --channels --inflight --storm-timeout "
+NODE_OPTIONS_KNOWN=" --scenario --stack --url --server-pid --label --conns --connect-rate --hold --warm-conns --per-conn-rate --warmup --duration --drain --subs --rate --publishers --clients --channels --inflight --storm-timeout --held --held-rate "
 
 # run_client <loadgen|node> <name> <loadgen args...>: one run of one load client, re-run once if the quiet
 # gate was lost. Runs are numbered, so a scenario given twice (SCENARIOS="rooms rooms") keeps both logs.

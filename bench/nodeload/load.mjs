@@ -110,6 +110,11 @@ const split = (items, n) => {
   return parts;
 };
 
+/** A percentile of a histogram in ms (p 100: the max), '-' without samples. */
+function ms(h, p) {
+  return h.n ? ((p >= 100 ? h.max : h.percentile(p)) / 1000).toFixed(2) : '-';
+}
+
 function describeHist(name, h) {
   if (!h.n) return `${name}: no samples`;
   const f = (us) => (us / 1000).toFixed(2);
@@ -184,6 +189,58 @@ async function connections(o, W) {
   };
 }
 
+/** Waits until `expected` measured deliveries arrived, at most `seconds`, less after 3 s without progress. */
+async function drainMeasured(W, expected, seconds) {
+  const drainEnd = performance.now() + seconds * 1000;
+  let last = -1;
+  let lastChange = performance.now();
+  for (;;) {
+    const got = sum(await W.all('status'), (s) => s.recvMeasured);
+    if (got >= expected || performance.now() >= drainEnd) break;
+    if (got !== last) {
+      last = got;
+      lastChange = performance.now();
+    } else if (performance.now() - lastChange > 3000) break;
+    await sleep(100);
+  }
+}
+
+/**
+ * The storm's held connections: `held` connections in rooms of two (each room in one worker, one
+ * clock) that publish `held-rate` msgs/s each from before the storm until it is over.
+ */
+async function openHeld(o, W, stamp, firstIndex) {
+  const held = Math.floor(o.held / 2) * 2;
+  const parts = Array.from({ length: W.n }, () => []);
+  for (let q = 0; q < held / 2; q++) {
+    const channel = `${o['channel-prefix']}storm-${stamp}-held${q}`;
+    for (const i of [2 * q, 2 * q + 1]) {
+      parts[q % W.n].push({ i: firstIndex + i, query: { name: `h${i}` }, subscribe: channel, publish: channel });
+    }
+  }
+  await W.all('openPub', (k) => ({ specs: parts[k], rate: 500 / W.n, offsetMs: (k * 1000) / 500, graceS: 30, clockKind: 'hr', periodMs: 1000 / o['held-rate'] }));
+  const ready = sum(await W.all('status'), (s) => s.ready);
+  if (ready < held) throw new Error(`only ${ready} of ${held} held connections ready`);
+  await W.all('publish', { phase: 'warmup' });
+  await sleep(2000);
+  await W.all('publish', { phase: 'measure' });
+  return held;
+}
+
+/** The storm is over: the held connections stop, what they sent is drained (10 s at most) and summed up. */
+async function heldDuringStorm(o, W, held) {
+  await W.all('publish', { phase: 'stop' });
+  const sent = sum(await W.all('status'), (s) => s.sentMeasured);
+  await drainMeasured(W, 2 * sent, 10); // both members of a room receive each message
+  const rep = await W.all('report');
+  const hist = mergeHist(rep, (s) => s.latHist);
+  const missing = 2 * sent - sum(rep, (s) => s.recvMeasured);
+  const errors = sum(rep, (s) => s.errorReplies);
+  const closed = sum(rep, (s) => s.closedByServer);
+  log(`held connections during the storm: ${held} in rooms of 2 at ${o['held-rate']} msg/s each, ${int(sent)} sent, ${int(missing)} deliveries missing, ${errors} error replies${errors ? ` ${fmtCounts(mergeCounts(rep, (s) => s.errorCodes))}` : ''}, ${closed} closed; ${describeHist('delivery', hist)}`);
+  return { held, sent, missing, errors, closed, hist };
+}
+
 /** rooms and fan-out: connect, warm up, measure, drain. */
 async function publishRun(o, W, { scenario, label, load, partsOf, recipients, clockKind, periodMs }) {
   const P = W.n;
@@ -213,19 +270,7 @@ async function publishRun(o, W, { scenario, label, load, partsOf, recipients, cl
   const sent = sum(st, (s) => s.sentMeasured);
   const inWindow = sum(st, (s) => s.recvInWindow);
   const expected = sent * recipients;
-  // drain: until everything arrived, DRAIN s, or 3 s without progress
-  const drainEnd = performance.now() + o.drain * 1000;
-  let last = -1;
-  let lastChange = performance.now();
-  for (;;) {
-    const got = sum(await W.all('status'), (s) => s.recvMeasured);
-    if (got >= expected || performance.now() >= drainEnd) break;
-    if (got !== last) {
-      last = got;
-      lastChange = performance.now();
-    } else if (performance.now() - lastChange > 3000) break;
-    await sleep(100);
-  }
+  await drainMeasured(W, expected, o.drain);
   const rep = await W.all('report');
   const received = sum(rep, (s) => s.recvMeasured);
   const lost = expected - received;
@@ -392,6 +437,8 @@ async function stormScenario(o, W) {
   log(`preparing ${K} channels (${channels[0]} …): one publication each`);
   const positions = await prepareStorm(o, channels);
   log(`positions: ${channels[0]} at ${JSON.stringify(positions[0])}, …`);
+  const held = o.held > 0 ? await openHeld(o, W, stamp, N + 1) : 0;
+  if (held) log(`${held} held connections publishing ${o['held-rate']} msg/s each`);
   const clients = Array.from({ length: N }, (_, i) => ({ i, channel: channels[i % K], since: positions[i % K] }));
   const parts = split(clients, W.n);
   const inflightOf = (k) => Math.floor(o.inflight / W.n) + (k < o.inflight % W.n ? 1 : 0);
@@ -407,6 +454,7 @@ async function stormScenario(o, W) {
     handshakeTimeoutS: o['handshake-timeout'],
   }));
   const cpu = meter.delta();
+  const heldStats = held ? await heldDuringStorm(o, W, held) : null;
   const live = sum(runs, (r) => r.live);
   const allLive = live === N;
   const lastLive = Math.max(...runs.map((r) => r.lastLiveWall ?? -Infinity));
@@ -416,6 +464,7 @@ async function stormScenario(o, W) {
   const rep = await W.all('stormReport');
   const rss = rssBytes(o['server-pid']);
   await W.all('stormClose');
+  if (held) await W.all('closeAll');
   const ttl = mergeHist(rep, (r) => r.ttl);
   const handshake = mergeHist(rep, (r) => r.handshake);
   const refused = mergeCounts(rep, (r) => r.refused);
@@ -441,9 +490,12 @@ async function stormScenario(o, W) {
     loss,
     hist: ttl,
     cpu,
-    memory: o['server-pid'] ? `RSS ${mb(rss)}` : '',
+    memory: (o['server-pid'] ? `RSS ${mb(rss)}` : '') + (heldStats
+      ? `; held ${held}: p50 ${ms(heldStats.hist, 50)} p99 ${ms(heldStats.hist, 99)} max ${ms(heldStats.hist, 100)} ms, ${heldStats.missing} deliveries missing, ${heldStats.errors} error replies, ${heldStats.closed} closed`
+      : ''),
     loadAvg,
     extra: {
+      held: heldStats && { ...heldStats, hist: undefined, p50: ms(heldStats.hist, 50), p99: ms(heldStats.hist, 99), max: ms(heldStats.hist, 100) },
       clients: N,
       channels: K,
       inflight: o.inflight,

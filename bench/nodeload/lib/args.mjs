@@ -22,11 +22,12 @@ const PER_SCENARIO = {
   connections: { conns: 5000, hold: 20, 'warm-conns': 200 },
   rooms: { conns: 2000, 'per-conn-rate': 5, warmup: 10, duration: 30, drain: 10 },
   fanout: { subs: 1000, rate: 50, publishers: undefined, channel: 'fanout', warmup: 10, duration: 30, drain: 10 },
-  storm: { clients: 10000, channels: 100, inflight: 500, 'storm-timeout': 60, hold: 5, 'handshake-timeout': 15 },
+  storm: { clients: 10000, channels: 100, inflight: 500, 'storm-timeout': 60, hold: 5, 'handshake-timeout': 15, held: 200, 'held-rate': 2 },
 };
 const NUMERIC = new Set([
   'procs', 'server-pid', 'connect-rate', 'conns', 'hold', 'warm-conns', 'per-conn-rate', 'warmup', 'duration',
   'drain', 'subs', 'rate', 'publishers', 'clients', 'channels', 'inflight', 'storm-timeout', 'handshake-timeout',
+  'held', 'held-rate',
 ]);
 
 export const USAGE = `usage: node load.mjs --scenario connections|rooms|fanout|storm --stack switchboard|bare
@@ -36,7 +37,7 @@ export const USAGE = `usage: node load.mjs --scenario connections|rooms|fanout|s
   rooms:       --conns 2000 --per-conn-rate 5 --warmup 10 --duration 30 --drain 10 [--channel-prefix P]
   fanout:      --subs 1000 --rate 50 [--publishers ceil(rate/80)] --warmup 10 --duration 30 --drain 10 [--channel fanout]
   storm:       --clients 10000 --channels 100 --inflight 500 --storm-timeout 60 --hold 5 [--channel-prefix P]
-               [--handshake-timeout 15]   (switchboard only)`;
+               [--handshake-timeout 15] [--held 200 --held-rate 2]   (switchboard only)`;
 
 export function parseArgs(argv) {
   const raw = {};
