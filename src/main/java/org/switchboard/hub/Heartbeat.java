@@ -20,6 +20,10 @@ import java.util.concurrent.TimeUnit;
  * the heartbeat timeout is generous, and a few hundred such sockets would hold connection budget
  * meanwhile. One task per sweep for all connections keeps the cost flat instead of one timer per
  * connection.
+ * <p>
+ * Both close behind the write in flight ({@link Connection#closeAfterDrain}): a client that is
+ * alive but far behind in reading (the ping waits behind the data already on the socket) still gets
+ * its close code instead of a connection that just ends (1006); a dead one is cut after the grace.
  */
 @ApplicationScoped
 public class Heartbeat {
@@ -34,6 +38,7 @@ public class Heartbeat {
     HubMetrics metrics;
 
     private static final long MIN_STALL_SWEEP_MS = 100;
+    static final long CLOSE_GRACE_MS = 2000;
 
     private ScheduledFuture<?> sweeps;
     private ScheduledFuture<?> stallSweeps;
@@ -58,27 +63,33 @@ public class Heartbeat {
     }
 
     void sweepStalledInput() {
+        sweepStalledInput(registry.all(), System.nanoTime());
+    }
+
+    void sweepStalledInput(Iterable<Connection> connections, long now) {
         long timeoutMs = settings.frameTimeoutMs();
         long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        long now = System.nanoTime();
-        for (Connection connection : registry.all()) {
+        for (Connection connection : connections) {
             long since = connection.inputIncompleteSinceNanos();
             if (since != 0 && now - since > timeoutNanos && !connection.isClosing()
-                    && connection.close(CloseCodes.inputTimeout(timeoutMs))) {
+                    && connection.closeAfterDrain(CloseCodes.inputTimeout(timeoutMs), executors.scheduler(), CLOSE_GRACE_MS)) {
                 metrics.inputTimeout();
             }
         }
     }
 
     void sweep() {
+        sweep(registry.all(), System.nanoTime());
+    }
+
+    void sweep(Iterable<Connection> connections, long now) {
         long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.heartbeatTimeoutMs());
-        long now = System.nanoTime();
-        for (Connection connection : registry.all()) {
+        for (Connection connection : connections) {
             if (connection.isClosing()) {
                 continue;
             }
             if (now - connection.lastHeardNanos() > timeoutNanos) {
-                if (connection.close(CloseCodes.heartbeatTimeout())) {
+                if (connection.closeAfterDrain(CloseCodes.heartbeatTimeout(), executors.scheduler(), CLOSE_GRACE_MS)) {
                     metrics.heartbeatTimeout();
                 }
             } else {

@@ -32,6 +32,12 @@ public final class TestSettings {
         return s;
     }
 
+    public static HubSettings withHeartbeatTimeout(long timeoutMs) {
+        HubSettings s = defaults();
+        s.heartbeatTimeoutMs = timeoutMs;
+        return s;
+    }
+
     public static HubSettings with(int maxSubscriptions, int publishPerSecond) {
         HubSettings s = defaults();
         s.maxSubscriptions = maxSubscriptions;

@@ -2,6 +2,7 @@ package org.switchboard.it;
 
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.switchboard.it.support.ServerLogOnFailure;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -14,7 +15,8 @@ import java.lang.annotation.Target;
  * An Arquillian IT against the hub: runs the class with {@link ArquillianExtension} and deploys
  * {@link Deployments#hub(java.util.Map)} for it ({@code testable = false}: the tests are clients).
  * {@link HubDeploymentScenario} turns the annotation into the deployment, so the class declares no
- * {@code @Deployment} method of its own (it must not: two deployments of one WAR clash).
+ * {@code @Deployment} method of its own (it must not: two deployments of one WAR clash). A failed
+ * test prints what the domain logged meanwhile ({@link ServerLogOnFailure}).
  * <p>
  * Inherited: {@link DeployedHub} carries the plain one, and a subclass that needs a different
  * deployment annotates itself, e.g. {@code @HubDeployment(config = "switchboard.limits.max-connections=3")}.
@@ -23,7 +25,7 @@ import java.lang.annotation.Target;
 @Inherited
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
-@ExtendWith(ArquillianExtension.class)
+@ExtendWith({ArquillianExtension.class, ServerLogOnFailure.class})
 public @interface HubDeployment {
 
     /** Config properties, {@code key=value}, overlaid on it-config.properties (they win). */

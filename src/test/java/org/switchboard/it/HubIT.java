@@ -5,7 +5,6 @@ import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.switchboard.it.support.HubClient;
-import org.switchboard.it.support.RawWebSocket;
 
 import java.net.http.HttpClient;
 import java.net.http.WebSocketHandshakeException;
@@ -231,28 +230,5 @@ class HubIT extends DeployedHub {
                     assertThat(refused.getResponse().statusCode()).isEqualTo(400);
                     assertThat(refused.getResponse().headers().firstValue("X-Switchboard-Protocols")).contains("switchboard.v1");
                 });
-    }
-
-    @Test
-    void heartbeatClosesAPeerThatStopsAnsweringPings() throws Exception {
-        try (RawWebSocket silent = RawWebSocket.connect(HubClient.endpoint(base, "silent"), 65536);
-             HubClient healthy = HubClient.connect(base, "healthy")) {
-            int pings = 0;
-            int code;
-            while (true) {
-                RawWebSocket.Frame frame = silent.readFrame();
-                if (frame.opcode() == RawWebSocket.PING) {
-                    pings++;
-                } else if (frame.opcode() == RawWebSocket.CLOSE) {
-                    code = frame.closeCode();
-                    break;
-                }
-            }
-            assertThat(pings).isPositive();
-            assertThat(code).isEqualTo(4002);
-            // a client that answers pings (the JDK client does) outlives the timeout
-            assertThat(healthy.isClosed()).isFalse();
-            assertThat(healthy.call("ping", null, null).getString("type")).isEqualTo("pong");
-        }
     }
 }

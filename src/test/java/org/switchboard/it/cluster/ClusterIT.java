@@ -10,11 +10,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.switchboard.it.support.HubClient;
-import org.switchboard.it.support.TestTokens;
 import org.switchboard.it.support.ReconnectingHubClient;
+import org.switchboard.it.support.ServerLogOnFailure;
+import org.switchboard.it.support.TestTokens;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,8 +49,10 @@ class ClusterIT {
     /** Documented bound for a dead member's presence to vanish (docs/operations.md). */
     static final Duration PRESENCE_BOUND = Duration.ofSeconds(20);
 
-    private final LocalCluster cluster = new LocalCluster();
+    private final LocalCluster cluster = new LocalCluster("ClusterIT");
     private final Thread stopOnExit = new Thread(cluster::stop, "stop-local-cluster");
+    @RegisterExtension
+    final ServerLogOnFailure memberLogs = new ServerLogOnFailure(cluster::memberLogs);
 
     @BeforeAll
     void startCluster() throws Exception {

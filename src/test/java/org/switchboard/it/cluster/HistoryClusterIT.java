@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.switchboard.client.Message;
@@ -19,6 +20,7 @@ import org.switchboard.client.SwitchboardException;
 import org.switchboard.client.Unrecovered;
 import org.switchboard.it.support.HubClient;
 import org.switchboard.it.support.JmsPublisherExample;
+import org.switchboard.it.support.ServerLogOnFailure;
 import org.switchboard.it.support.TestTokens;
 
 import java.io.IOException;
@@ -63,8 +65,10 @@ import static org.switchboard.it.support.HubClient.isOk;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HistoryClusterIT {
 
-    private final LocalCluster cluster = new LocalCluster();
+    private final LocalCluster cluster = new LocalCluster("HistoryClusterIT");
     private final Thread stopOnExit = new Thread(cluster::stop, "stop-local-cluster");
+    @RegisterExtension
+    final ServerLogOnFailure memberLogs = new ServerLogOnFailure(cluster::memberLogs);
 
     @BeforeAll
     void startCluster() throws Exception {

@@ -45,7 +45,13 @@ final class LocalCluster {
 
     private static final String NO_WARM_UP = "switchboard.warmup.handshakes=0";
 
+    private final String name;
     private Map<String, String> state = Map.of();
+
+    /** @param name whose cluster it is: its members' logs are kept under {@code target/cluster-logs/<name>} */
+    LocalCluster(String name) {
+        this.name = name;
+    }
 
     void start() throws Exception {
         start(war());
@@ -104,11 +110,40 @@ final class LocalCluster {
         }
     }
 
+    /** Keeps the members' logs (the next cluster built re-creates them), then tears the cluster down. */
     void stop() {
+        keepMemberLogs();
         try {
             run(Duration.ofMinutes(5), "server-config/stop-local-cluster.sh");
         } catch (Exception e) {
             throw new IllegalStateException("stopping the local cluster failed; see " + LOG, e);
+        }
+    }
+
+    private void keepMemberLogs() {
+        Path kept = Path.of("target/cluster-logs", name);
+        try {
+            Files.createDirectories(kept);
+            for (Path log : memberLogs()) {
+                Path member = log.getParent().getParent().getFileName();
+                Files.copy(log, kept.resolve(member + "-" + log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("[LocalCluster] members' logs not kept: " + e);
+        }
+    }
+
+    /** The members' current {@code server.log} files (none before the cluster is built). */
+    List<Path> memberLogs() {
+        Path nodes = Path.of(payaraHome(), "glassfish", "nodes");
+        if (!Files.isDirectory(nodes)) {
+            return List.of();
+        }
+        try (var found = Files.find(nodes, 4, (path, attributes) -> path.getFileName().toString().equals("server.log")
+                && path.getParent().getFileName().toString().equals("logs"))) {
+            return found.sorted().toList();
+        } catch (IOException e) {
+            return List.of();
         }
     }
 

@@ -37,12 +37,25 @@ public final class ServerLog {
 
     /** Where the log ends now, for {@link #since(long)}. */
     public static long end() throws IOException {
-        return Files.exists(FILE) ? Files.size(FILE) : 0;
+        return end(FILE);
     }
 
     /** What was logged after {@code position} (all of it if the log was rotated since). */
     public static String since(long position) throws IOException {
-        try (RandomAccessFile file = new RandomAccessFile(FILE.toFile(), "r")) {
+        return since(FILE, position);
+    }
+
+    /** Where another server's log ends now (0 if it does not exist yet). */
+    public static long end(Path log) throws IOException {
+        return Files.exists(log) ? Files.size(log) : 0;
+    }
+
+    /** What another server logged after {@code position} (all of it if the log was rotated since). */
+    public static String since(Path log, long position) throws IOException {
+        if (!Files.exists(log)) {
+            return "";
+        }
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
             long length = file.length();
             long from = length < position ? 0 : position;
             byte[] bytes = new byte[(int) (length - from)];
