@@ -29,12 +29,13 @@ public class ContainerAdaptations {
     public static final String WRITER_THREADS = "grizzly-writer-threads";
     public static final String INBOUND_INSPECTION = "tyrus-inbound-inspection";
     public static final String WORKER_BACKLOG = "grizzly-worker-backlog";
+    public static final String DIRECT_UPGRADE = "catalina-direct-upgrade";
     public static final String DIRECT_BEANS = DirectBeans.NAME;
     public static final String SHARED_ENDPOINT = SharedEndpointConfigurator.NAME;
 
     /** Every adaptation, in the order of the report. */
     public static final List<String> NAMES = List.of(IDLE_TIMEOUT, FRAME_WRITER, REQUEST_TRIM, HANDSHAKE_RELEASE,
-            WRITER_THREADS, INBOUND_INSPECTION, WORKER_BACKLOG, DIRECT_BEANS, SHARED_ENDPOINT);
+            WRITER_THREADS, INBOUND_INSPECTION, WORKER_BACKLOG, DIRECT_UPGRADE, DIRECT_BEANS, SHARED_ENDPOINT);
 
     private static final Logger LOG = Logger.getLogger(ContainerAdaptations.class.getName());
 
@@ -44,6 +45,7 @@ public class ContainerAdaptations {
     private WriterThreads writerThreads = WriterThreads.PLAIN;
     private InboundInspection inboundInspection = InboundInspection.NONE;
     private WorkerBacklog workerBacklog = WorkerBacklog.UNKNOWN;
+    private UpgradeHandlers upgradeHandlers = UpgradeHandlers.CONTAINER;
     private TimeoutScheduler idleTasks;
     private volatile List<AdaptationStatus> statuses = List.of();
 
@@ -114,6 +116,12 @@ public class ContainerAdaptations {
             workerBacklog = new GrizzlyWorkerBacklog(backlogHandles);
         }
 
+        CatalinaDirectUpgrade.Handles upgradeHandles = adapt(report, setting, DIRECT_UPGRADE,
+                () -> CatalinaDirectUpgrade.Handles.resolve(loader));
+        if (upgradeHandles != null) {
+            upgradeHandlers = new CatalinaDirectUpgrade(upgradeHandles);
+        }
+
         report.add(DirectBeans.status());
         report.add(SharedEndpointConfigurator.status());
         statuses = List.copyOf(report);
@@ -168,6 +176,10 @@ public class ContainerAdaptations {
 
     public WorkerBacklog workerBacklog() {
         return workerBacklog;
+    }
+
+    public UpgradeHandlers upgradeHandlers() {
+        return upgradeHandlers;
     }
 
     /** Stops the idle-task scheduler; called by the lifecycle last. */

@@ -10,10 +10,13 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpUpgradeHandler;
 import org.switchboard.admin.Drain;
 import org.switchboard.admin.HubMetrics;
 import org.switchboard.connection.ConnectionCap;
 import org.switchboard.connection.HandshakeShedding;
+import org.switchboard.container.ContainerAdaptations;
+import org.switchboard.container.UpgradeHandlers;
 import org.switchboard.protocol.ProtocolVersion;
 import org.switchboard.protocol.QueryParameters;
 import org.switchboard.security.Admission;
@@ -34,7 +37,8 @@ import java.util.List;
  * refuses (401, 403, 429, or 400 for an unacceptable anonymous name). Browsers and other clients then
  * see a failed handshake with a readable reason instead of an open-then-close. An admitted handshake
  * goes on to Tyrus with its {@link HubPrincipal} as the request's user principal, which Tyrus hands
- * to the WebSocket session.
+ * to the WebSocket session, and Tyrus' upgrade goes through the container adaptation's
+ * {@link UpgradeHandlers} (no CDI managed object per handshake).
  */
 @WebFilter(urlPatterns = "/ws", asyncSupported = true)
 public class HandshakeFilter extends HttpFilter {
@@ -58,6 +62,8 @@ public class HandshakeFilter extends HttpFilter {
     HandshakeShedding shedding;
     @Inject
     WarmUpPass warmUp;
+    @Inject
+    ContainerAdaptations adaptations;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -75,7 +81,7 @@ public class HandshakeFilter extends HttpFilter {
         }
         if (warmUp.isOpen()) {
             if (warmUp.admits(request)) {
-                chain.doFilter(withPrincipal(request, new HubPrincipal(WarmUpPass.identity(), request.getRemoteAddr())), response);
+                chain.doFilter(admitted(request, new HubPrincipal(WarmUpPass.identity(), request.getRemoteAddr())), response);
                 return;
             }
             metrics.refusedHandshake("warming");
@@ -121,14 +127,21 @@ public class HandshakeFilter extends HttpFilter {
             reply(response, refused.status(), refused.reason());
             return;
         }
-        chain.doFilter(withPrincipal(request, ((Admission.Admitted) admission).principal()), response);
+        chain.doFilter(admitted(request, ((Admission.Admitted) admission).principal()), response);
     }
 
-    private static HttpServletRequest withPrincipal(HttpServletRequest request, HubPrincipal principal) {
+    /** The request Tyrus sees: with the admitted principal, upgraded by the container adaptation. */
+    private HttpServletRequest admitted(HttpServletRequest request, HubPrincipal principal) {
+        UpgradeHandlers upgrades = adaptations.upgradeHandlers();
         return new HttpServletRequestWrapper(request) {
             @Override
             public Principal getUserPrincipal() {
                 return principal;
+            }
+
+            @Override
+            public <T extends HttpUpgradeHandler> T upgrade(Class<T> type) throws IOException, ServletException {
+                return type.cast(upgrades.upgrade((HttpServletRequest) getRequest(), type));
             }
         };
     }

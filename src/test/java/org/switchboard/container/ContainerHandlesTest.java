@@ -37,6 +37,7 @@ class ContainerHandlesTest {
         all.put(ContainerAdaptations.WRITER_THREADS, () -> GrizzlyWriterThreads.Handles.resolve(payara));
         all.put(ContainerAdaptations.INBOUND_INSPECTION, () -> TyrusInboundInspection.Handles.resolve(payara));
         all.put(ContainerAdaptations.WORKER_BACKLOG, () -> GrizzlyWorkerBacklog.Handles.resolve(payara));
+        all.put(ContainerAdaptations.DIRECT_UPGRADE, () -> CatalinaDirectUpgrade.Handles.resolve(payara));
         return all;
     }
 

@@ -46,6 +46,7 @@ class ContainerAdaptationsIT extends DeployedHub {
             "grizzly-writer-threads",
             "tyrus-inbound-inspection",
             "grizzly-worker-backlog",
+            "catalina-direct-upgrade",
             "weld-direct-beans",
             "shared-endpoint-instance");
 
