@@ -16,6 +16,7 @@ import org.switchboard.protocol.TextFrames;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The requests that read a channel's history: a subscription to a channel with history (which
@@ -42,6 +43,9 @@ public class HistoryRequests {
     @Inject
     DeliveryPipeline pipeline;
 
+    /** Per channel, the subscriptions whose description is queued but not yet being read. */
+    private final ConcurrentHashMap<String, List<Waiting>> waitingForDescription = new ConcurrentHashMap<>();
+
     public boolean keepsHistory(String channel) {
         return history.keepsHistory(channel);
     }
@@ -55,45 +59,86 @@ public class HistoryRequests {
             connection.endCatchUp(channel);
             return refused;
         }
-        if (!history.read(() -> catchUp(connection, request))) {
-            unreadable(connection, request);
+        Waiting waiting = new Waiting(connection, request);
+        boolean[] first = {false};
+        List<Waiting> group = waitingForDescription.compute(channel, (name, others) -> {
+            List<Waiting> joined = others == null ? new ArrayList<>(4) : others;
+            first[0] = others == null;
+            joined.add(waiting);
+            return joined;
+        });
+        if (first[0] && !history.read(() -> catchUp(channel, group))) {
+            waitingForDescription.remove(channel, group);
+            group.forEach(this::unreadable);
         }
         return null;
     }
 
-    private void catchUp(Connection connection, ClientRequest request) {
-        String channel = request.channel();
-        Position since = request.since();
+    /**
+     * Reads the channel's description once for every subscription that joined the group before this
+     * read started. Each joined after its {@link Connection#beginCatchUp}, so the description is no
+     * older than any of them: what it misses they receive live. In a reconnect storm hundreds of
+     * clients resume on one channel at once; they cost one query, not one each.
+     */
+    private void catchUp(String channel, List<Waiting> group) {
+        waitingForDescription.remove(channel, group); // later subscriptions start a group of their own
         HistoryStore store = history.store();
+        HistoryStore.ChannelHistory now;
         try {
-            HistoryStore.ChannelHistory now = store.describe(channel);
-            Position position = now == null ? Position.NONE : new Position(now.epoch(), now.latest());
-            pipeline.subscribedAt(channel, position.epoch(), position.seq());
-            if (since == null) {
-                connection.finishCatchUp(channel, OutboundCodec.subscribed(request.id(), position, null, null),
-                        List.of(), position.epoch(), position.seq());
-                return;
-            }
-            long from = resumableFrom(since, now);
-            if (from < 0 || position.seq() - from > settings.historyResumeMax()) {
-                metrics.resumed(false);
-                connection.finishCatchUp(channel, OutboundCodec.subscribed(request.id(), position, false,
-                        now == null ? 1 : now.earliest()), List.of(), position.epoch(), position.seq());
-                return;
-            }
-            // a client that saw the latest message (most of a reconnect storm) missed nothing: no page to read
-            List<StoredMessage> missed = now == null || from >= position.seq() ? List.of()
-                    : store.after(channel, from, settings.historyResumeMax());
-            long lastSent = missed.isEmpty() ? position.seq() : Math.max(position.seq(), missed.get(missed.size() - 1).seq());
-            metrics.resumed(true);
-            connection.finishCatchUp(channel, OutboundCodec.subscribed(request.id(), position, true, null),
-                    frames(channel, missed), position.epoch(), lastSent);
-        } catch (HistoryStore.HistoryUnavailable e) {
-            unreadable(connection, request);
+            now = store.describe(channel);
         } catch (RuntimeException e) {
-            unreadable(connection, request);
+            group.forEach(this::unreadable);
+            if (e instanceof HistoryStore.HistoryUnavailable) {
+                return;
+            }
             throw e;
         }
+        Position position = now == null ? Position.NONE : new Position(now.epoch(), now.latest());
+        pipeline.subscribedAt(channel, position.epoch(), position.seq());
+        RuntimeException failed = null;
+        for (Waiting waiting : group) {
+            try {
+                catchUp(waiting.connection(), waiting.request(), store, now, position);
+            } catch (HistoryStore.HistoryUnavailable e) {
+                unreadable(waiting);
+            } catch (RuntimeException e) {
+                unreadable(waiting);
+                failed = e;
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    /** One subscription's answer, from its channel's description. */
+    private void catchUp(Connection connection, ClientRequest request, HistoryStore store, HistoryStore.ChannelHistory now,
+                         Position position) {
+        String channel = request.channel();
+        Position since = request.since();
+        if (since == null) {
+            connection.finishCatchUp(channel, OutboundCodec.subscribed(request.id(), position, null, null),
+                    List.of(), position.epoch(), position.seq());
+            return;
+        }
+        long from = resumableFrom(since, now);
+        if (from < 0 || position.seq() - from > settings.historyResumeMax()) {
+            metrics.resumed(false);
+            connection.finishCatchUp(channel, OutboundCodec.subscribed(request.id(), position, false,
+                    now == null ? 1 : now.earliest()), List.of(), position.epoch(), position.seq());
+            return;
+        }
+        // a client that saw the latest message (most of a reconnect storm) missed nothing: no page to read
+        List<StoredMessage> missed = now == null || from >= position.seq() ? List.of()
+                : store.after(channel, from, settings.historyResumeMax());
+        long lastSent = missed.isEmpty() ? position.seq() : Math.max(position.seq(), missed.get(missed.size() - 1).seq());
+        metrics.resumed(true);
+        connection.finishCatchUp(channel, OutboundCodec.subscribed(request.id(), position, true, null),
+                frames(channel, missed), position.epoch(), lastSent);
+    }
+
+    /** A subscription waiting for its channel's description. */
+    private record Waiting(Connection connection, ClientRequest request) {
     }
 
     /**
@@ -112,6 +157,10 @@ public class HistoryRequests {
             return -1;
         }
         return since.seq();
+    }
+
+    private void unreadable(Waiting waiting) {
+        unreadable(waiting.connection(), waiting.request());
     }
 
     /** The store cannot be read: the subscription is live from now, and a resume says it did not recover. */

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -483,6 +484,55 @@ class HistoryLogicTest {
         assertThat(data(subscribeSince(carol, "s", "room", epoch, 2)).getBoolean("recovered")).isTrue();
         assertThat(pages.getAsLong()).as("pages read for a resume one message behind").isEqualTo(pagesBefore + 1);
         assertThat(receivedUpTo(carol, "room", 4)).containsExactly(3L, 4L);
+    }
+
+    /**
+     * Resumes that queue for the history readers while a storm keeps them busy share one read of
+     * their channel's description; each still gets its own answer, and a page only when it missed
+     * something.
+     */
+    @Test
+    void resumesWaitingForTheReadersShareOneDescriptionOfTheirChannel() throws Exception {
+        hub.close();
+        TestHistory.SwitchableDataSource database = TestHistory.switchableH2();
+        hub = new TestHub(settings(), new PublishLedger(5000), null, TestHistory.store(database));
+        TestHub.Client alice = hub.connect("alice");
+        long epoch = epochOf(publishAll(alice, "room", 1, 3));
+        java.util.function.LongSupplier descriptions = () -> database.prepared().stream()
+                .filter(sql -> sql.contains("FROM sb_channel ch WHERE ch.channel = ?")).count();
+        long before = descriptions.getAsLong();
+
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch busy = new CountDownLatch(2);
+        for (int reader = 0; reader < 2; reader++) {
+            assertThat(hub.history.read(() -> {
+                busy.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            })).isTrue();
+        }
+        assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
+        List<TestHub.Client> resuming = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            TestHub.Client client = hub.connect("c" + i);
+            client.send("{\"type\":\"subscribe\",\"id\":\"s\",\"channel\":\"room\",\"since\":{\"epoch\":" + epoch
+                    + ",\"seq\":" + (i % 2 == 0 ? 3 : 2) + "}}");
+            resuming.add(client);
+        }
+        release.countDown();
+
+        for (int i = 0; i < resuming.size(); i++) {
+            assertThat(data(resuming.get(i).awaitReply("s")).getBoolean("recovered")).as("client %d", i).isTrue();
+        }
+        assertThat(descriptions.getAsLong() - before).as("descriptions read for 10 waiting resumes").isEqualTo(1);
+        publish(alice, "p4", "room", 4, null);
+        for (int i = 0; i < resuming.size(); i++) {
+            assertThat(receivedUpTo(resuming.get(i), "room", 4)).as("client %d", i)
+                    .containsExactlyElementsOf(i % 2 == 0 ? List.of(4L) : List.of(3L, 4L));
+        }
     }
 
     /**
