@@ -3,6 +3,7 @@ package org.switchboard.it;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -47,9 +48,8 @@ class AdminPageBrowserIT extends DeployedHub {
         WebDriver admin = chromium.open();
         signIn(admin, "dana", "dana-demo");
         admin.get(base + "admin/");
-        WebElement aliceRow = until(admin, d -> d.findElements(By.cssSelector("#connections tbody tr")).stream()
-                .filter(r -> "alice".equals(r.getDomAttribute("data-subject"))).findFirst().orElse(null));
-        assertThat(text(aliceRow)).contains(channel);
+        until(admin, d -> d.findElements(By.cssSelector("#connections tbody tr")).stream()
+                .anyMatch(r -> "alice".equals(r.getDomAttribute("data-subject")) && text(r).contains(channel)));
         until(admin, d -> d.findElements(By.cssSelector("#connections tbody tr")).stream()
                 .anyMatch(r -> "bob".equals(r.getDomAttribute("data-subject"))));
         until(admin, d -> d.findElements(By.cssSelector("#channels tbody tr")).stream()
@@ -63,7 +63,10 @@ class AdminPageBrowserIT extends DeployedHub {
         admin.findElement(By.id("search")).sendKeys("alice");
         admin.findElement(By.id("search-button")).click();
         until(admin, d -> d.findElements(By.cssSelector("#connections tbody tr")).size() == 1);
-        admin.findElement(By.cssSelector("#connections tbody tr button.disconnect")).click();
+        until(admin, d -> {
+            d.findElement(By.cssSelector("#connections tbody tr button.disconnect")).click();
+            return true;
+        });
         until(alice.focus(), d -> d.findElements(By.cssSelector("#messages .notice")).stream()
                 .anyMatch(n -> text(n).contains("4005") && text(n).contains("disconnected by an administrator")));
 
@@ -96,8 +99,9 @@ class AdminPageBrowserIT extends DeployedHub {
         until(browser, d -> d.findElements(By.name("j_username")).isEmpty());
     }
 
+    /** Waits for the condition; the page re-renders its tables every 2 s, so an element found may go stale: try again. */
     private static <T> T until(WebDriver driver, java.util.function.Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT).until(d -> {
+        return new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class).until(d -> {
             T value = condition.apply(d);
             return value instanceof Boolean b && !b ? null : value;
         });
