@@ -1,8 +1,6 @@
 package org.switchboard.container;
 
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpUpgradeHandler;
 
@@ -69,7 +67,7 @@ final class CatalinaDirectUpgrade implements UpgradeHandlers {
     @Override
     public HttpUpgradeHandler upgrade(HttpServletRequest request, Class<? extends HttpUpgradeHandler> type)
             throws IOException, ServletException {
-        Object facade = unwrap(request);
+        Object facade = ServletRequests.innermost(request);
         if (failed.get() || !TYRUS_HANDLER.equals(type.getName()) || !handles.facade().isInstance(facade)) {
             return request.upgrade(type);
         }
@@ -102,11 +100,4 @@ final class CatalinaDirectUpgrade implements UpgradeHandlers {
         }
     }
 
-    private static Object unwrap(ServletRequest request) {
-        ServletRequest inner = request;
-        while (inner instanceof ServletRequestWrapper wrapper) {
-            inner = wrapper.getRequest();
-        }
-        return inner;
-    }
 }

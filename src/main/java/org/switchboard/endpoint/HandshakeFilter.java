@@ -3,8 +3,6 @@ package org.switchboard.endpoint;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,6 +14,7 @@ import org.switchboard.admin.HubMetrics;
 import org.switchboard.connection.ConnectionCap;
 import org.switchboard.connection.HandshakeShedding;
 import org.switchboard.container.ContainerAdaptations;
+import org.switchboard.container.ServletRequests;
 import org.switchboard.container.UpgradeHandlers;
 import org.switchboard.protocol.ProtocolVersion;
 import org.switchboard.protocol.QueryParameters;
@@ -96,7 +95,7 @@ public class HandshakeFilter extends HttpFilter {
                     + " connections; retry later or connect to another member");
             return;
         }
-        if (shedding.sheds(unwrap(request))) {
+        if (shedding.sheds(ServletRequests.innermost(request))) {
             metrics.refusedHandshake("busy");
             response.setHeader("Retry-After", Integer.toString(BUSY_RETRY_AFTER_SECONDS));
             reply(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "this member is busy; retry in a moment");
@@ -146,13 +145,6 @@ public class HandshakeFilter extends HttpFilter {
         };
     }
 
-    private static Object unwrap(ServletRequest request) {
-        ServletRequest inner = request;
-        while (inner instanceof ServletRequestWrapper wrapper) {
-            inner = wrapper.getRequest();
-        }
-        return inner;
-    }
 
     private static void refuse(HttpServletResponse response, String reason) throws IOException {
         response.setHeader(SUPPORTED_HEADER, String.join(", ", ProtocolVersion.SUPPORTED));
