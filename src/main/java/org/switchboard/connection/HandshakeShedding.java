@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * Without the {@code grizzly-worker-backlog} adaptation the backlog is unknown and nothing is shed.
  * <p>
  * The queue is counted at most once per {@value #RECHECK_MS} ms and the answer reused meanwhile: on
- * a long queue each count walks up to the limit's worth of tasks, and in a few milliseconds the
+ * a long queue each count walks up to the limit's worth of tasks, and in that time the
  * queue changes by a few tasks only.
  */
 @ApplicationScoped
@@ -33,7 +33,7 @@ public class HandshakeShedding {
     @Inject
     ContainerAdaptations adaptations;
 
-    static final long RECHECK_MS = 5;
+    static final long RECHECK_MS = 20;
     private static final long RECHECK_NANOS = RECHECK_MS * 1_000_000;
 
     private int limit;

@@ -31,10 +31,14 @@ import java.util.logging.Logger;
  * The WebSocket endpoint of protocol v1. Deliberately thin: it decodes frames and hands every
  * event to CDI beans. Handshake refusals happen earlier, in {@link HandshakeFilter}. It holds no
  * per-connection state, so one instance serves all connections ({@link SharedEndpointConfigurator}).
+ * <p>
+ * For the same reason it holds one {@link InboundDecoder} rather than declaring it in
+ * {@code decoders}: Tyrus makes a declared decoder for every connection on its first frame, as a
+ * CDI managed object created under a lock all connections share (Tyrus' {@code CdiComponentProvider}),
+ * and releases it at close. The decoder is stateless, so one serves every connection.
  */
 @ApplicationScoped
-@ServerEndpoint(value = "/ws", subprotocols = {ProtocolVersion.V1}, decoders = InboundDecoder.class,
-        configurator = SharedEndpointConfigurator.class)
+@ServerEndpoint(value = "/ws", subprotocols = {ProtocolVersion.V1}, configurator = SharedEndpointConfigurator.class)
 public class HubEndpoint {
 
     private static final Logger LOG = Logger.getLogger(HubEndpoint.class.getName());
@@ -45,6 +49,7 @@ public class HubEndpoint {
     RequestHandler requests;
     @Inject
     ContainerAdaptations adaptations;
+    private InboundDecoder decoder;
 
     /** The per-message path calls these directly, not through client proxies ({@link DirectBeans}). */
     @PostConstruct
@@ -52,6 +57,7 @@ public class HubEndpoint {
         lifecycle = DirectBeans.of(ConnectionLifecycle.class);
         requests = DirectBeans.of(RequestHandler.class);
         adaptations = DirectBeans.of(ContainerAdaptations.class);
+        decoder = InboundDecoder.configured();
     }
 
     @OnOpen
@@ -62,11 +68,12 @@ public class HubEndpoint {
     }
 
     @OnMessage
-    public void text(Session session, Inbound inbound) {
+    public void text(Session session, String frame) {
         Connection connection = lifecycle.connectionOf(session);
         if (connection == null) {
             return;
         }
+        Inbound inbound = decoder.decode(frame);
         if (inbound instanceof Inbound.TooLarge) {
             lifecycle.tooBig(connection);
         } else {

@@ -34,8 +34,6 @@ public class InboundDecoder implements Decoder.Text<Inbound> {
     static final String MAX_MESSAGE_BYTES_KEY = "switchboard.limits.max-message-bytes";
     static final int DEFAULT_MAX_MESSAGE_BYTES = 65536;
     private int maxMessageBytes;
-    /** 0 until the first connection's decoder has read it. */
-    private static volatile int configuredMaxMessageBytes;
     private static final java.util.Set<String> POSITION_FIELDS = java.util.Set.of("since", "after", "before");
 
     @Override
@@ -230,20 +228,20 @@ public class InboundDecoder implements Decoder.Text<Inbound> {
     }
 
     /**
-     * Reads the size limit: where the container's input is not inspected (see
-     * {@code container.InboundInspection}), Tyrus delivers a single-frame message of any size, so
-     * the limit is applied here too. Tyrus makes a decoder for every connection and initialises
-     * it during the handshake; the application's configuration is looked up once per deployment
-     * (this class is loaded by the application), not per handshake.
+     * A decoder with the deployment's size limit: where the container's input is not inspected
+     * (see {@code container.InboundInspection}), Tyrus delivers a single-frame message of any
+     * size, so the limit is applied here too.
      */
+    public static InboundDecoder configured() {
+        InboundDecoder decoder = new InboundDecoder();
+        decoder.maxMessageBytes = readMaxMessageBytes();
+        return decoder;
+    }
+
+    /** Where the class is declared as a decoder: reads the limit as {@link #configured()} does. */
     @Override
     public void init(EndpointConfig config) {
-        int max = configuredMaxMessageBytes;
-        if (max == 0) {
-            max = readMaxMessageBytes();
-            configuredMaxMessageBytes = max;
-        }
-        maxMessageBytes = max;
+        maxMessageBytes = readMaxMessageBytes();
     }
 
     private static int readMaxMessageBytes() {
