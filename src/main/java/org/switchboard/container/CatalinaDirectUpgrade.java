@@ -99,5 +99,4 @@ final class CatalinaDirectUpgrade implements UpgradeHandlers {
                     + " now skipped; upgrade handlers are created through CDI again", e);
         }
     }
-
 }

@@ -25,7 +25,8 @@ import org.switchboard.security.WarmUpPass;
 
 import java.io.IOException;
 import java.security.Principal;
-import java.util.Collections;
+import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
 
 /**
@@ -106,9 +107,10 @@ public class HandshakeFilter extends HttpFilter {
             refuse(response, "the query string is not valid percent-encoding (a '%' must start two hex digits)");
             return;
         }
-        List<String> offered = Collections.list(request.getHeaders("Sec-WebSocket-Protocol")).stream()
-                .flatMap(h -> ProtocolVersion.parseHeader(h).stream())
-                .toList();
+        List<String> offered = new ArrayList<>(1);
+        for (Enumeration<String> headers = request.getHeaders("Sec-WebSocket-Protocol"); headers.hasMoreElements(); ) {
+            ProtocolVersion.addOffered(headers.nextElement(), offered);
+        }
         if (ProtocolVersion.negotiate(offered) == null) {
             refuse(response, "unsupported protocol version " + offered + "; this hub speaks "
                     + String.join(", ", ProtocolVersion.SUPPORTED));
@@ -144,7 +146,6 @@ public class HandshakeFilter extends HttpFilter {
             }
         };
     }
-
 
     private static void refuse(HttpServletResponse response, String reason) throws IOException {
         response.setHeader(SUPPORTED_HEADER, String.join(", ", ProtocolVersion.SUPPORTED));

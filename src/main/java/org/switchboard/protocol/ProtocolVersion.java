@@ -1,5 +1,6 @@
 package org.switchboard.protocol;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,12 +33,21 @@ public final class ProtocolVersion {
 
     /** Splits a raw {@code Sec-WebSocket-Protocol} header value (comma separated). */
     public static List<String> parseHeader(String header) {
-        if (header == null || header.isBlank()) {
-            return List.of();
+        List<String> offered = new ArrayList<>(2);
+        addOffered(header, offered);
+        return offered;
+    }
+
+    /** Adds what one raw header value offers to {@code offered}: plain loops, as every handshake runs this. */
+    public static void addOffered(String header, List<String> offered) {
+        if (header == null) {
+            return;
         }
-        return java.util.Arrays.stream(header.split(","))
-                .map(String::trim)
-                .filter(s -> !s.isEmpty())
-                .toList();
+        for (String part : header.split(",")) {
+            String name = part.trim();
+            if (!name.isEmpty()) {
+                offered.add(name);
+            }
+        }
     }
 }
