@@ -5,8 +5,6 @@ import jakarta.json.JsonObject;
 import org.assertj.core.api.SoftAssertions;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -38,9 +36,9 @@ import static org.switchboard.it.support.HubClient.errorCode;
 import static org.switchboard.it.support.HubClient.isOk;
 
 /**
- * The same WAR on two Payara instances sharing one broker, built by the server-config scripts.
- * The tests run in order because later ones redeploy the application on a member, kill a member
- * and stop the broker.
+ * The same WAR on two Payara instances sharing one broker, built by the server-config scripts
+ * (the {@link SharedCluster}). The tests run in order because later ones redeploy the application
+ * on a member, kill a member and stop the broker.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -49,22 +47,11 @@ class ClusterIT {
     /** Documented bound for a dead member's presence to vanish (docs/operations.md). */
     static final Duration PRESENCE_BOUND = Duration.ofSeconds(20);
 
-    private final LocalCluster cluster = new LocalCluster("ClusterIT");
-    private final Thread stopOnExit = new Thread(cluster::stop, "stop-local-cluster");
+    @RegisterExtension
+    static final SharedCluster SHARED = new SharedCluster();
+    private final LocalCluster cluster = SHARED.cluster();
     @RegisterExtension
     final ServerLogOnFailure memberLogs = new ServerLogOnFailure(cluster::memberLogs);
-
-    @BeforeAll
-    void startCluster() throws Exception {
-        Runtime.getRuntime().addShutdownHook(stopOnExit);
-        cluster.start();
-    }
-
-    @AfterAll
-    void stopCluster() {
-        cluster.stop();
-        Runtime.getRuntime().removeShutdownHook(stopOnExit);
-    }
 
     private static String channel(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);

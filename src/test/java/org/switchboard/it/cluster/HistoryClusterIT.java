@@ -4,8 +4,6 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -65,32 +63,11 @@ import static org.switchboard.it.support.HubClient.isOk;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HistoryClusterIT {
 
-    private final LocalCluster cluster = new LocalCluster("HistoryClusterIT");
-    private final Thread stopOnExit = new Thread(cluster::stop, "stop-local-cluster");
+    @RegisterExtension
+    static final SharedCluster SHARED = new SharedCluster();
+    private final LocalCluster cluster = SHARED.cluster();
     @RegisterExtension
     final ServerLogOnFailure memberLogs = new ServerLogOnFailure(cluster::memberLogs);
-
-    @BeforeAll
-    void startCluster() throws Exception {
-        Runtime.getRuntime().addShutdownHook(stopOnExit);
-        // made like the cluster demo (demo sign-in, members accepting each other's pages) for DemoFailover; channels
-        // named live.* live-only (the database-down test needs one), set in domain.xml: a member restarted by a
-        // test did not always see the WAR's own microprofile-config.properties (Payara 6.2025.10). Resume and retention
-        // reach far beyond what the tests publish: a client that a slow box keeps away for seconds must still resume
-        // (the limits themselves have unit tests and HistoryIT)
-        cluster.start(LocalCluster.war(), Map.of("DEMO", "true", "CONFIG_PROPERTIES", String.join("\n",
-                "switchboard.history.channels=live.*=live",
-                "switchboard.history.resume-max=100000",
-                "switchboard.history.max-messages=100000")));
-        // a back end on the same cluster, sending to the hub's JMS ingress (the broker-outage test)
-        cluster.deploy(JmsPublisherExample.war(), JmsPublisherExample.NAME);
-    }
-
-    @AfterAll
-    void stopCluster() {
-        cluster.stop();
-        Runtime.getRuntime().removeShutdownHook(stopOnExit);
-    }
 
     private static String channel(String prefix) {
         return prefix + UUID.randomUUID().toString().substring(0, 8);
@@ -130,6 +107,7 @@ class HistoryClusterIT {
                 onDoomed.start();
                 onSurvivor.awaitCount(20);
                 onDoomed.awaitCount(20);
+                LocalCluster.note("round " + round + ": 20 acknowledged on each publisher");
 
                 cluster.kill(doomed);
                 int before = onSurvivor.count();
@@ -139,6 +117,7 @@ class HistoryClusterIT {
                 onDoomed.awaitCount(beforeDoomed + 40);
                 onSurvivor.stop();
                 onDoomed.stop();
+                LocalCluster.note("round " + round + ": 40 more acknowledged on each publisher after the kill");
 
                 Map<String, long[]> acked = new HashMap<>();
                 onSurvivor.acked.forEach((n, p) -> acked.put(onSurvivor.name + "-" + n, p));
@@ -147,6 +126,7 @@ class HistoryClusterIT {
 
                 List<JsonObject> staysGot = awaitThrough(stays, channel, last);
                 List<JsonObject> movesGot = moves.awaitThrough(last);
+                LocalCluster.note("round " + round + ": both subscribers have every acknowledged message");
                 long only = assertEveryAcknowledgedMessageOnceInOrder(acked, List.of(staysGot, movesGot));
                 assertThat(moves.resumedRecovered()).as("the moved subscriber resumed, and was told it recovered").isTrue();
                 assertThat(moves.gaps).as("gaps the moved subscriber could not fill").isEmpty();
@@ -269,8 +249,10 @@ class HistoryClusterIT {
                 cluster.disableApp(stopped); // returns once the member has drained and stopped the application
                 p1.awaitCount(p1.count() + 20);
                 p2.awaitCount(p2.count() + 20);
+                LocalCluster.note("20 more acknowledged on each publisher with member " + stopped + " disabled");
                 cluster.enableApp(stopped);
                 eventually(Duration.ofSeconds(90), () -> cluster.readiness(stopped) == 200);
+                LocalCluster.note("member " + stopped + " ready again");
             }
             p1.awaitCount(p1.count() + 20);
             p2.awaitCount(p2.count() + 20);
@@ -425,7 +407,10 @@ class HistoryClusterIT {
         return SwitchboardClient.builder(members.stream().map(HistoryClusterIT::endpoint).toList())
                 .token(() -> TestTokens.token(name))
                 .offlineQueue(10_000)
-                .onState(states)
+                .onState(change -> {
+                    LocalCluster.note("client " + name + ": " + change);
+                    states.accept(change);
+                })
                 .build();
     }
 

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,15 +45,10 @@ final class LocalCluster {
     /** Bound for one asadmin command of the DAS (disable/enable reach the instance and wait for it). */
     private static final Duration ASADMIN_LIMIT = Duration.ofMinutes(3);
 
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
     private static final String NO_WARM_UP = "switchboard.warmup.handshakes=0";
 
-    private final String name;
     private Map<String, String> state = Map.of();
-
-    /** @param name whose cluster it is: its members' logs are kept under {@code target/cluster-logs/<name>} */
-    LocalCluster(String name) {
-        this.name = name;
-    }
 
     void start() throws Exception {
         start(war());
@@ -110,9 +107,8 @@ final class LocalCluster {
         }
     }
 
-    /** Keeps the members' logs (the next cluster built re-creates them), then tears the cluster down. */
+    /** Tears the cluster down. */
     void stop() {
-        keepMemberLogs();
         try {
             run(Duration.ofMinutes(5), "server-config/stop-local-cluster.sh");
         } catch (Exception e) {
@@ -120,7 +116,11 @@ final class LocalCluster {
         }
     }
 
-    private void keepMemberLogs() {
+    /**
+     * Copies the members' logs so far to {@code target/cluster-logs/<name>}; the next cluster built
+     * deletes the originals.
+     */
+    void keepMemberLogs(String name) {
         Path kept = Path.of("target/cluster-logs", name);
         try {
             Files.createDirectories(kept);
@@ -163,8 +163,30 @@ final class LocalCluster {
     void kill(int i) throws Exception {
         long pid = Long.parseLong(Files.readString(pidFile(i)).trim());
         ProcessHandle handle = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("member " + i + " not running"));
+        note("kill -9 of member " + i + " (pid " + pid + ")");
         handle.destroyForcibly();
         handle.onExit().get(60, TimeUnit.SECONDS);
+    }
+
+    /** Whether member {@code i}'s JVM is alive (it may be frozen, or without the application). */
+    boolean isRunning(int i) throws IOException {
+        Path pidFile = pidFile(i);
+        return Files.exists(pidFile) && ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim()))
+                .map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /**
+     * A timestamped line in the cluster's log (target/cluster-it.log), beside the scripts' own: where a
+     * test spent its time between them shows there. Best effort: a line that cannot be written is dropped.
+     */
+    static void note(String what) {
+        try {
+            Files.createDirectories(LOG.getParent());
+            Files.writeString(LOG, "[LocalCluster] " + LocalTime.now().format(TIME) + " " + what + "\n",
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            System.err.println("[LocalCluster] not logged (" + e + "): " + what);
+        }
     }
 
     /**
@@ -173,6 +195,7 @@ final class LocalCluster {
      */
     void freeze(int i) throws Exception {
         long pid = Long.parseLong(Files.readString(pidFile(i)).trim());
+        note("SIGSTOP of member " + i + " (pid " + pid + ")");
         Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(pid)).redirectErrorStream(true).start();
         boolean done = stop.waitFor(30, TimeUnit.SECONDS);
         if (!done || stop.exitValue() != 0) {
@@ -294,6 +317,7 @@ final class LocalCluster {
                 "--user", "admin", "--passwordfile", adminPasswordFile()));
         command.addAll(List.of(arguments));
         Path output = Files.createTempFile(LOG.getParent(), "asadmin", ".out");
+        LocalTime started = LocalTime.now();
         try {
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -306,8 +330,7 @@ final class LocalCluster {
                 process.waitFor(30, TimeUnit.SECONDS);
             }
             String text = Files.readString(output);
-            Files.writeString(LOG, "[LocalCluster] " + String.join(" ", command) + "\n" + text,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            note(String.join(" ", arguments) + " (asadmin, started " + started.format(TIME) + ")\n" + text);
             if (!finished) {
                 throw new IllegalStateException(String.join(" ", command) + " did not finish within " + ASADMIN_LIMIT + ": " + text);
             }
