@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts member <i> of the local cluster again (e.g. after kill -9) and waits for /health/ready.
 # Usage: server-config/restart-member.sh <i> [payara-home]      (READY_TIMEOUT, default 300 s)
-# Updates MEMBER<i>_PID in the state file (MEMBER<i>_PIDFILE stays the same).
+# Updates MEMBER<i>_PID in the state file (MEMBER<i>_PIDFILE stays the same). Several members may be
+# restarted at once, each by its own call.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -32,5 +33,8 @@ else
 fi
 pid="$(read_pid "$PIDFILE")"
 [[ -n "$pid" ]] || { log "no PID in $PIDFILE" >&2; exit 1; }
-[[ -f "$STATE" ]] && sed -i "s/^MEMBER${i}_PID=.*/MEMBER${i}_PID=$pid/" "$STATE"
+# under a lock: members restarted together (after a full outage) must not lose each other's update
+if [[ -f "$STATE" ]]; then
+  ( flock 9 && sed -i "s/^MEMBER${i}_PID=.*/MEMBER${i}_PID=$pid/" "$STATE" ) 9>>"$STATE.lock"
+fi
 log "$NAME pid $pid, http://$SB_LOOPBACK:$PORT/switchboard/"

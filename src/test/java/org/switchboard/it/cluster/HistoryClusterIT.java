@@ -158,8 +158,7 @@ class HistoryClusterIT {
         cluster.database("stop");
         cluster.database("start");
         cluster.startBroker();
-        cluster.restartMember(1);
-        cluster.restartMember(2);
+        cluster.restartMembers(1, 2);
 
         try (HubClient reader = HubClient.connect(cluster.member(2), "after")) {
             JsonObject history = reader.call(Json.createObjectBuilder().add("type", "history").add("channel", channel));

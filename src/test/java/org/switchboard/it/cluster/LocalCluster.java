@@ -80,7 +80,26 @@ final class LocalCluster {
 
     /** Starts member {@code i} again after it was killed, and waits until it is ready. */
     void restartMember(int i) throws Exception {
-        run(Duration.ofMinutes(6), "server-config/restart-member.sh", Integer.toString(i), payaraHome());
+        restartMembers(i);
+    }
+
+    /** Starts the given members again at the same time, as after a full outage, and waits until all are ready. */
+    void restartMembers(int... members) throws Exception {
+        List<Process> started = new ArrayList<>();
+        try {
+            for (int i : members) {
+                started.add(start(Map.of(), "server-config/restart-member.sh", Integer.toString(i), payaraHome()));
+            }
+            for (Process process : started) {
+                awaitSuccess(process, Duration.ofMinutes(6), "server-config/restart-member.sh");
+            }
+        } finally {
+            // only a script still running after a failure (a started instance is the DAS's child, not the script's)
+            started.stream().filter(Process::isAlive).forEach(process -> {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            });
+        }
         state = readState();
     }
 
@@ -347,6 +366,11 @@ final class LocalCluster {
     }
 
     private static void run(Duration limit, Map<String, String> environment, String... command) throws Exception {
+        awaitSuccess(start(environment, command), limit, command[0]);
+    }
+
+    /** Starts a script with the cluster's ports in its environment, its output appended to the cluster log. */
+    private static Process start(Map<String, String> environment, String... command) throws IOException {
         Files.createDirectories(LOG.getParent());
         String[] bash = new String[command.length + 1];
         bash[0] = "bash";
@@ -360,14 +384,17 @@ final class LocalCluster {
         env.put("SB_BROKER_PORT", Integer.toString(Integer.getInteger(BROKER_PORT, 27676)));
         env.put("SB_PG_PORT", Integer.toString(Integer.getInteger(PG_PORT, 25432)));
         env.putAll(environment);
-        Process process = builder.start();
+        return builder.start();
+    }
+
+    private static void awaitSuccess(Process process, Duration limit, String what) throws InterruptedException {
         if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", command) + " did not finish within " + limit + "; see " + LOG);
+            throw new IllegalStateException(what + " did not finish within " + limit + "; see " + LOG);
         }
         if (process.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed with " + process.exitValue() + "; see " + LOG);
+            throw new IllegalStateException(what + " failed with " + process.exitValue() + "; see " + LOG);
         }
     }
 }

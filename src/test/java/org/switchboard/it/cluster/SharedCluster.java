@@ -63,11 +63,13 @@ final class SharedCluster implements BeforeAllCallback, AfterAllCallback {
                 // domain.xml: a member restarted by a test did not always see the WAR's own
                 // microprofile-config.properties (Payara 6.2025.10). Resume and retention reach far beyond
                 // what the tests publish: a client a slow box keeps away for seconds must still resume (the
-                // limits themselves have unit tests and HistoryIT)
+                // limits themselves have unit tests and HistoryIT). A member being disabled drains its clients
+                // over 2 s instead of 10 s: the tests check that they are told and move (UndeployIT checks the spread)
                 CLUSTER.start(LocalCluster.war(), Map.of("DEMO", "true", "CONFIG_PROPERTIES", String.join("\n",
                         "switchboard.history.channels=live.*=live",
                         "switchboard.history.resume-max=100000",
-                        "switchboard.history.max-messages=100000")));
+                        "switchboard.history.max-messages=100000",
+                        "switchboard.drain.window-ms=2000")));
                 // a back end on the same cluster, sending to the hub's JMS ingress (the broker-outage test)
                 CLUSTER.deploy(JmsPublisherExample.war(), JmsPublisherExample.NAME);
                 return built;
