@@ -345,13 +345,16 @@ public final class SwitchboardClient implements AutoCloseable {
             }
         }, connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
         builder.buildAsync(url, new Listener(connection)).whenComplete((socket, error) -> loop.execute(() -> {
-            if (generation != connection || state != State.CONNECTING) {
+            // the handshake's completion can come after the listener's first calls, the welcome included: a
+            // connection already welcomed is this attempt's, not a stale one. Stale means given up (timeout,
+            // close, client closed) or superseded, each of which moved the generation on
+            if (generation != connection) {
                 if (socket != null) {
                     socket.abort();
                 }
                 return;
             }
-            if (error != null) {
+            if (error != null && state == State.CONNECTING) {
                 failed(1006, "cannot connect to " + url + ": " + rootMessage(error), false);
             }
         }));
