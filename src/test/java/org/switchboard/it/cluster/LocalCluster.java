@@ -88,7 +88,7 @@ final class LocalCluster {
         List<Process> started = new ArrayList<>();
         try {
             for (int i : members) {
-                started.add(start(Map.of(), "server-config/restart-member.sh", Integer.toString(i), payaraHome()));
+                started.add(launch(Map.of(), "server-config/restart-member.sh", Integer.toString(i), payaraHome()));
             }
             for (Process process : started) {
                 awaitSuccess(process, Duration.ofMinutes(6), "server-config/restart-member.sh");
@@ -366,11 +366,11 @@ final class LocalCluster {
     }
 
     private static void run(Duration limit, Map<String, String> environment, String... command) throws Exception {
-        awaitSuccess(start(environment, command), limit, command[0]);
+        awaitSuccess(launch(environment, command), limit, command[0]);
     }
 
     /** Starts a script with the cluster's ports in its environment, its output appended to the cluster log. */
-    private static Process start(Map<String, String> environment, String... command) throws IOException {
+    private static Process launch(Map<String, String> environment, String... command) throws IOException {
         Files.createDirectories(LOG.getParent());
         String[] bash = new String[command.length + 1];
         bash[0] = "bash";
