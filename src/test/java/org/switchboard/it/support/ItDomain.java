@@ -45,9 +45,20 @@ public final class ItDomain {
         return Duration.ofNanos(System.nanoTime() - t0);
     }
 
-    /** Starts the domain again if this object stopped it and did not start it. */
+    /**
+     * Starts the domain again if this object stopped it and did not see it start. A start that
+     * failed may have left the domain's process up without the hub (Payara 6.2025.10 once failed
+     * to deploy it: "Error while installing policy provider", a null context class loader on its
+     * start-up thread), so it is stopped first: the new start is then a whole one instead of a
+     * second process colliding with the first on its ports.
+     */
     public void ensureRunning(URL base) throws Exception {
         if (stopped) {
+            try {
+                asadmin(STOP_LIMIT, "stop-domain", "--domaindir", domainsDir(), NAME);
+            } catch (IllegalStateException e) {
+                System.err.println("[ItDomain] stop-domain before starting again: " + e.getMessage());
+            }
             start(base);
         }
     }
