@@ -28,7 +28,7 @@ else
   T0=$SECONDS
   "$PAYARA_HOME/bin/asadmin" --host "$SB_LOOPBACK" --port "$SB_CLUSTER_ADMIN_PORT" "${SB_AUTH_OPTS[@]}" start-instance "$NAME"
   wait_http_ok "http://$SB_LOOPBACK:$PORT/health/ready" $((SECONDS + READY_TIMEOUT)) \
-    || { log "$NAME not ready within ${READY_TIMEOUT}s" >&2; exit 1; }
+    || { log "$NAME not ready within ${READY_TIMEOUT}s; /health/ready said: $(curl -s --max-time 5 "http://$SB_LOOPBACK:$PORT/health/ready" || echo 'no answer')" >&2; exit 1; }
   log "$NAME ready in $((SECONDS - T0))s"
 fi
 pid="$(read_pid "$PIDFILE")"
