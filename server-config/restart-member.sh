@@ -27,8 +27,16 @@ else
   log "starting $NAME"
   T0=$SECONDS
   "$PAYARA_HOME/bin/asadmin" --host "$SB_LOOPBACK" --port "$SB_CLUSTER_ADMIN_PORT" "${SB_AUTH_OPTS[@]}" start-instance "$NAME"
-  wait_http_ok "http://$SB_LOOPBACK:$PORT/health/ready" $((SECONDS + READY_TIMEOUT)) \
-    || { log "$NAME not ready within ${READY_TIMEOUT}s; /health/ready said: $(curl -s --max-time 5 "http://$SB_LOOPBACK:$PORT/health/ready" || echo 'no answer')" >&2; exit 1; }
+  if ! wait_http_ok "http://$SB_LOOPBACK:$PORT/health/ready" $((SECONDS + READY_TIMEOUT)); then
+    log "$NAME not ready within ${READY_TIMEOUT}s; /health/ready said: $(curl -s --max-time 5 "http://$SB_LOOPBACK:$PORT/health/ready" || echo 'no answer')" >&2
+    # what the member is doing instead, for whoever reads this log
+    stuck="$(read_pid "$PIDFILE")"
+    if pid_alive "$stuck"; then
+      log "$NAME (pid $stuck) threads:" >&2
+      jcmd "$stuck" Thread.print >&2 || true
+    fi
+    exit 1
+  fi
   log "$NAME ready in $((SECONDS - T0))s"
 fi
 pid="$(read_pid "$PIDFILE")"
