@@ -14,6 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** One WebSocket client connection (RFC 6455, text frames, client frames masked). Loop thread only. */
 final class Conn {
+    /** a measured delivery slower than this is placed in the slow-delivery timeline (publish phases) */
+    static final long SLOW_DELIVERY_US = 50_000;
     private static final int CONNECTING = 0, HANDSHAKE = 1, OPEN = 2, CLOSED = 3;
     private static final byte[] CRLFCRLF = {'\r', '\n', '\r', '\n'};
 
@@ -376,6 +378,11 @@ final class Conn {
             run.receivedMeasured.increment();
             long us = (System.nanoTime() - t) / 1000;
             loop.latency.recordValue(Math.max(0, Math.min(us, 3_600_000_000L)));
+            if (us > SLOW_DELIVERY_US) {
+                long[] slow = loop.slowDeliveries.computeIfAbsent(Math.max(0, (t - run.measureStartNs) / 1_000_000_000L), k -> new long[2]);
+                slow[0]++;
+                slow[1] = Math.max(slow[1], us);
+            }
         }
     }
 

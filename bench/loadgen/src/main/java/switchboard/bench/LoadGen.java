@@ -1071,9 +1071,11 @@ public final class LoadGen {
         startPublishing();
         log("warm-up %d s", warmup);
         sleepS(warmup);
+        long t0 = System.nanoTime();
+        Instant wallT0 = Instant.now();
+        run.measureStartNs = t0;
         run.measuring = true;
         Meter m = new Meter();
-        long t0 = System.nanoTime();
         log("measuring %d s", duration);
         sleepS(duration);
         run.publishing = false;
@@ -1089,6 +1091,7 @@ public final class LoadGen {
         long received = run.receivedMeasured.sum();
         long lost = expected - received;
         Histogram h = merged(l -> l.latency);
+        logSlowDeliveries(wallT0);
         log("sent %,d in %.1f s (%.0f/s; %d times >1 s behind), expected %,d deliveries, received %,d in window + %,d after, lost %,d",
                 sent, secs, sent / secs, run.publishBehind.sum(), expected, recvInWindow, received - recvInWindow, lost);
         log("error replies %d, closed by server %d, failed %d", run.errorReplies.sum(), run.closedByServer.sum(), run.failed.sum());
@@ -1098,6 +1101,26 @@ public final class LoadGen {
             loss += String.format(Locale.ROOT, "; %d err replies, %d closed", run.errorReplies.sum(), run.closedByServer.sum());
         }
         return row(label, load, result, loss, h, cpu, String.format(Locale.ROOT, "RSS %s", mb(server.serverRss())));
+    }
+
+    /**
+     * When in the measured window the slow deliveries (over {@value Conn#SLOW_DELIVERY_US} µs) were
+     * sent, by second, with the window's wall-clock start: a tail from stalls shows as clusters, to be
+     * matched with the server's GC, safepoint or JIT log; one spread evenly is a saturated machine.
+     */
+    private void logSlowDeliveries(Instant wallT0) throws InterruptedException {
+        TreeMap<Long, long[]> seconds = new TreeMap<>();
+        for (Loop l : loops) {
+            l.call(() -> l.slowDeliveries.forEach((k, b) -> {
+                long[] sum = seconds.computeIfAbsent(k, x -> new long[2]); // one loop at a time: call waits
+                sum[0] += b[0];
+                sum[1] = Math.max(sum[1], b[1]);
+            }));
+        }
+        StringBuilder line = new StringBuilder();
+        seconds.forEach((k, b) -> line.append(String.format(Locale.ROOT, " %ds:%d(max %d ms)", k, b[0], b[1] / 1000)));
+        log("slow deliveries (> %d ms) by send second after %s:%s", Conn.SLOW_DELIVERY_US / 1000, wallT0,
+                line.length() == 0 ? " none" : line);
     }
 
     /** Every open connection with a period starts publishing, each at a random point of its first period. */

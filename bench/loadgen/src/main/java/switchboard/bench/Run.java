@@ -15,6 +15,8 @@ final class Run {
      * stragglers of the previous window are not counted in the next.
      */
     volatile long measuredFrom;
+    /** nanoTime at which the publish phase's measured window started (slow deliveries are placed by send time from it) */
+    volatile long measureStartNs;
     final AtomicLong seq = new AtomicLong();
     final LongAdder sentMeasured = new LongAdder();
     final LongAdder sentWarmup = new LongAdder();
