@@ -16,6 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Conn {
     /** a measured delivery slower than this is placed in the slow-delivery timeline (publish phases) */
     static final long SLOW_DELIVERY_US = 50_000;
+    /** seconds of a measured window the slow-delivery timeline has slots for */
+    static final int SLOW_SECONDS = 600;
     private static final int CONNECTING = 0, HANDSHAKE = 1, OPEN = 2, CLOSED = 3;
     private static final byte[] CRLFCRLF = {'\r', '\n', '\r', '\n'};
 
@@ -378,10 +380,10 @@ final class Conn {
             run.receivedMeasured.increment();
             long us = (System.nanoTime() - t) / 1000;
             loop.latency.recordValue(Math.max(0, Math.min(us, 3_600_000_000L)));
-            if (us > SLOW_DELIVERY_US) {
-                long[] slow = loop.slowDeliveries.computeIfAbsent(Math.max(0, (t - run.measureStartNs) / 1_000_000_000L), k -> new long[2]);
-                slow[0]++;
-                slow[1] = Math.max(slow[1], us);
+            if (us > SLOW_DELIVERY_US) { // fixed slots: nothing allocated on the client's path exactly when it is slow
+                int second = (int) Math.min(SLOW_SECONDS - 1, Math.max(0, (t - run.measureStartNs) / 1_000_000_000L));
+                loop.slowCount[second]++;
+                loop.slowMaxUs[second] = Math.max(loop.slowMaxUs[second], us);
             }
         }
     }

@@ -1109,16 +1109,22 @@ public final class LoadGen {
      * matched with the server's GC, safepoint or JIT log; one spread evenly is a saturated machine.
      */
     private void logSlowDeliveries(Instant wallT0) throws InterruptedException {
-        TreeMap<Long, long[]> seconds = new TreeMap<>();
+        long[] count = new long[Conn.SLOW_SECONDS];
+        long[] maxUs = new long[Conn.SLOW_SECONDS];
         for (Loop l : loops) {
-            l.call(() -> l.slowDeliveries.forEach((k, b) -> {
-                long[] sum = seconds.computeIfAbsent(k, x -> new long[2]); // one loop at a time: call waits
-                sum[0] += b[0];
-                sum[1] = Math.max(sum[1], b[1]);
-            }));
+            l.call(() -> { // one loop at a time: call waits
+                for (int i = 0; i < count.length; i++) {
+                    count[i] += l.slowCount[i];
+                    maxUs[i] = Math.max(maxUs[i], l.slowMaxUs[i]);
+                }
+            });
         }
         StringBuilder line = new StringBuilder();
-        seconds.forEach((k, b) -> line.append(String.format(Locale.ROOT, " %ds:%d(max %d ms)", k, b[0], b[1] / 1000)));
+        for (int i = 0; i < count.length; i++) {
+            if (count[i] > 0) {
+                line.append(String.format(Locale.ROOT, " %ds:%d(max %d ms)", i, count[i], maxUs[i] / 1000));
+            }
+        }
         log("slow deliveries (> %d ms) by send second after %s:%s", Conn.SLOW_DELIVERY_US / 1000, wallT0,
                 line.length() == 0 ? " none" : line);
     }

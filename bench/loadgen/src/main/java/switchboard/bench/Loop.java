@@ -6,7 +6,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.Iterator;
 import java.util.PriorityQueue;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +30,9 @@ final class Loop extends Thread {
     final Histogram connect = new Histogram(3_600_000_000L, 3);
     /** publish → ok reply of measured publications sent with an id, microseconds */
     final Histogram ack = new Histogram(3_600_000_000L, 3);
-    /** measured deliveries slower than {@link Conn#SLOW_DELIVERY_US}, by second of send time in the window: {count, max us}; loop thread only */
-    final TreeMap<Long, long[]> slowDeliveries = new TreeMap<>();
+    /** measured deliveries slower than {@link Conn#SLOW_DELIVERY_US}, by second of send time in the window (the last slot: later); loop thread only */
+    final long[] slowCount = new long[Conn.SLOW_SECONDS];
+    final long[] slowMaxUs = new long[Conn.SLOW_SECONDS];
     private final Run run;
     private volatile boolean running = true;
 
