@@ -37,6 +37,7 @@ public final class RawWebSocket implements AutoCloseable {
     public static final int TEXT = 1;
     public static final int CLOSE = 8;
     public static final int PING = 9;
+    public static final int PONG = 10;
 
     private final Socket socket;
     private final DataInputStream in;
@@ -65,21 +66,110 @@ public final class RawWebSocket implements AutoCloseable {
      * {@code receiveBuffer} small makes stalls bite early.
      */
     public static RawWebSocket connect(URI uri, int receiveBuffer) throws IOException {
-        Socket socket = new Socket();
-        socket.setReceiveBufferSize(receiveBuffer);
-        socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 10_000);
-        socket.setSoTimeout(30_000);
         String key = Base64.getEncoder().encodeToString(randomBytes(16));
-        String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        String request = handshake(uri.getHost(), uri.getPort(), path, key, java.util.Map.of("Authorization",
-                "Bearer " + TestTokens.token("raw-" + key.substring(0, 8).replace('/', '_').replace('+', '-'))));
-        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-        String head = readHead(socket.getInputStream());
-        if (!head.startsWith("HTTP/1.1 101")) {
-            socket.close();
-            throw new IOException("handshake refused: " + head);
+        Unsent unsent = Unsent.connect(uri, "raw-" + key.substring(0, 8).replace('/', '_').replace('+', '-'), receiveBuffer);
+        unsent.send();
+        return unsent.answer();
+    }
+
+    /**
+     * A socket connected to the hub whose v1 upgrade request is not sent yet. A test that sends many
+     * of these one after the other makes a crowd of clients arrive within milliseconds, which
+     * standard clients, connecting one by one, do not.
+     */
+    public static final class Unsent {
+        private final Socket socket;
+        private final byte[] request;
+
+        private Unsent(Socket socket, byte[] request) {
+            this.socket = socket;
+            this.request = request;
         }
-        return new RawWebSocket(socket);
+
+        /** Connects, and prepares the upgrade request with a {@link TestTokens} token for {@code subject}. */
+        public static Unsent connect(URI uri, String subject, int receiveBuffer) throws IOException {
+            Socket socket = new Socket();
+            socket.setReceiveBufferSize(receiveBuffer);
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 10_000);
+            socket.setSoTimeout(30_000);
+            String key = Base64.getEncoder().encodeToString(randomBytes(16));
+            String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            String request = handshake(uri.getHost(), uri.getPort(), path, key,
+                    java.util.Map.of("Authorization", "Bearer " + TestTokens.token(subject)));
+            return new Unsent(socket, request.getBytes(StandardCharsets.US_ASCII));
+        }
+
+        public void send() throws IOException {
+            socket.getOutputStream().write(request);
+        }
+
+        /** Waits for the hub's answer: the upgraded connection, or {@link Refused} with the status, headers and body. */
+        public RawWebSocket answer() throws IOException {
+            InputStream in = socket.getInputStream();
+            String head = readHead(in);
+            if (!head.startsWith("HTTP/1.1 101")) {
+                try {
+                    throw new Refused(head, readBody(head, in));
+                } finally {
+                    socket.close();
+                }
+            }
+            return new RawWebSocket(socket);
+        }
+
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /** The hub answered an upgrade request with something other than 101. */
+    public static final class Refused extends IOException {
+        private final String head;
+        private final String body;
+
+        Refused(String head, String body) {
+            super("handshake refused: " + head.lines().findFirst().orElse("") + " " + body.strip());
+            this.head = head;
+            this.body = body;
+        }
+
+        public int status() {
+            return Integer.parseInt(head.substring(9, 12));
+        }
+
+        public java.util.Optional<String> header(String name) {
+            return headerOf(head, name);
+        }
+
+        public String body() {
+            return body;
+        }
+    }
+
+    /** The body after {@code head}: {@code Content-Length} bytes, or the first chunk of a chunked one. */
+    private static String readBody(String head, InputStream in) throws IOException {
+        DataInputStream data = new DataInputStream(in);
+        int length = headerOf(head, "Content-Length").map(Integer::parseInt).orElse(-1);
+        if (length < 0 && headerOf(head, "Transfer-Encoding").filter("chunked"::equalsIgnoreCase).isPresent()) {
+            String size = readLine(in);
+            length = Integer.parseInt(size.strip().split(";")[0], 16);
+        }
+        byte[] body = new byte[Math.max(length, 0)];
+        data.readFully(body);
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    private static java.util.Optional<String> headerOf(String head, String name) {
+        return head.lines().filter(line -> line.regionMatches(true, 0, name + ":", 0, name.length() + 1))
+                .map(line -> line.substring(name.length() + 1).strip()).findFirst();
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+            line.append((char) b);
+        }
+        return line.toString();
     }
 
     private static String readHead(InputStream in) throws IOException {
@@ -115,7 +205,19 @@ public final class RawWebSocket implements AutoCloseable {
     public Frame readDataFrame() throws IOException {
         while (true) {
             Frame frame = readFrame();
-            if (frame.opcode() != PING && frame.opcode() != 0xA) {
+            if (frame.opcode() != PING && frame.opcode() != PONG) {
+                return frame;
+            }
+        }
+    }
+
+    /** The next frame that is not a ping or pong, answering pings as a standard client does. */
+    public Frame readDataFrameAnsweringPings() throws IOException {
+        while (true) {
+            Frame frame = readFrame();
+            if (frame.opcode() == PING) {
+                sendRaw(frame(PONG, frame.payload()));
+            } else if (frame.opcode() != PONG) {
                 return frame;
             }
         }
