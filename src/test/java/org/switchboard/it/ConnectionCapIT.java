@@ -29,6 +29,10 @@ class ConnectionCapIT extends DeployedHub {
         try (HubClient alice = HubClient.connect(base, "alice");
              HubClient bob = HubClient.connect(base, "bob")) {
             HubClient carol = HubClient.connect(base, "carol");
+            // the hub counts a connection once it is open, just before its welcome, not at the 101 the client has seen
+            for (HubClient client : new HubClient[]{alice, bob, carol}) {
+                assertThat(client.welcome()).isNotNull();
+            }
 
             assertThatThrownBy(() -> HubClient.connect(base, "dave"))
                     .isInstanceOf(CompletionException.class)
