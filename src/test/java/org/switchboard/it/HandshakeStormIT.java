@@ -41,9 +41,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * thousand clients arrive at once (their upgrade requests written within milliseconds, on
  * connections opened beforehand, so the HTTP workers fall behind on any machine), the member sheds
  * the handshakes it cannot take now with 503 and {@code Retry-After: 1} (a tiny backlog limit makes
- * sure it has to), the clients already connected
- * keep receiving every message without a close, every storm client gets in on a retry, the one
- * past the cap is refused as full, and the server log has no worker-queue overflow and no SEVERE.
+ * sure it has to), the clients already connected keep receiving every message without a close,
+ * every storm client gets in on a retry, the one past the cap is refused as full, and the server
+ * log has no worker-queue overflow and no SEVERE.
  */
 @HubDeployment(config = {"switchboard.limits.max-connections=" + HandshakeStormIT.CAP, "switchboard.limits.handshake-backlog=4",
         "switchboard.heartbeat.interval-ms=5000", "switchboard.heartbeat.timeout-ms=20000"})

@@ -116,10 +116,6 @@ public final class RawWebSocket implements AutoCloseable {
             }
             return new RawWebSocket(socket);
         }
-
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 
     /** The hub answered an upgrade request with something other than 101. */
