@@ -199,22 +199,22 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** The next frame that is not a ping or pong: the hub's heartbeat may ping at any time, even before {@code welcome}. */
     public Frame readDataFrame() throws IOException {
+        return nextDataFrame(false);
+    }
+
+    /** The next frame that is not a ping or pong, answering pings as a standard client does. */
+    public Frame readDataFrameAnsweringPings() throws IOException {
+        return nextDataFrame(true);
+    }
+
+    private Frame nextDataFrame(boolean answerPings) throws IOException {
         while (true) {
             Frame frame = readFrame();
             if (frame.opcode() != PING && frame.opcode() != PONG) {
                 return frame;
             }
-        }
-    }
-
-    /** The next frame that is not a ping or pong, answering pings as a standard client does. */
-    public Frame readDataFrameAnsweringPings() throws IOException {
-        while (true) {
-            Frame frame = readFrame();
-            if (frame.opcode() == PING) {
+            if (answerPings && frame.opcode() == PING) {
                 sendRaw(frame(PONG, frame.payload()));
-            } else if (frame.opcode() != PONG) {
-                return frame;
             }
         }
     }
