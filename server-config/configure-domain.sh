@@ -29,10 +29,10 @@
 #                   none    : leave the default managed scheduled executor service as shipped
 #
 # JVM options (lib.sh's policy, on JVM_TARGET): -Dhazelcast.socket.bind.any=false and the GC settings
-# of every Switchboard domain: -XX:TargetSurvivorRatio=20, -XX:MaxNewSize=128m and
-# -XX:MaxGCPauseMillis=50 added, Payara's default -XX:NewRatio=2 removed. Left alone and printed:
-# the heap (-Xmx/-Xms) and options already set to another value, e.g. -XX:TargetSurvivorRatio=30
-# (see "JVM options" below).
+# of every Switchboard domain: -XX:+UseParallelGC, -XX:TargetSurvivorRatio=20, -XX:MaxNewSize=128m
+# and -XX:MaxGCPauseMillis=50 added, Payara's default -XX:NewRatio=2 removed. Left alone and printed:
+# the heap (-Xmx/-Xms) and options already set to another value, e.g. -XX:TargetSurvivorRatio=30 or
+# another collector such as -XX:+UseG1GC (see "JVM options" below).
 #
 # Idempotent: existing resources and options are left as they are; it can be run again after a
 # partial failure. Some changes (executor services, JVM options) only take effect after a domain restart.
@@ -178,16 +178,17 @@ esac
 
 # --- JVM options: Hazelcast bind, GC policy -------------------------------------------
 # The same policy as the demo, test and cluster domains (lib.sh): -Dhazelcast.socket.bind.any=false,
-# -XX:TargetSurvivorRatio=20, -XX:MaxNewSize=128m and -XX:MaxGCPauseMillis=50 added and Payara's
-# shipped -XX:NewRatio=2 removed (G1 then sizes the young generation itself, up to 128 MB; see
-# docs/operations.md, "Sizing a member").
+# -XX:+UseParallelGC, -XX:TargetSurvivorRatio=20, -XX:MaxNewSize=128m and -XX:MaxGCPauseMillis=50
+# added and Payara's shipped -XX:NewRatio=2 removed (the collector then sizes the young generation
+# itself, up to 128 MB; see docs/operations.md, "Sizing a member").
 # Deliberately left alone, and printed:
 #   * the heap (-Xmx/-Xms): this is the admin's own domain, sized for its host and for whatever else
-#     it runs; -Xms = -Xmx would also keep the whole -Xmx committed (G1 does not shrink the heap
-#     below -Xms), a memory decision for that host. The scripts that create a domain, and so own
+#     it runs; -Xms = -Xmx would also keep the whole -Xmx committed (the collector does not shrink
+#     the heap below -Xms), a memory decision for that host. The scripts that create a domain, and so own
 #     its size, set -Xms = -Xmx (HEAP, MEMBER_HEAP).
-#   * an option already set to another value (e.g. -XX:TargetSurvivorRatio=30, or a NewRatio other
-#     than Payara's default 2): that is a decision someone made for this domain.
+#   * an option already set to another value (e.g. -XX:TargetSurvivorRatio=30, a NewRatio other
+#     than Payara's default 2, or another collector such as -XX:+UseG1GC): that is a decision
+#     someone made for this domain.
 sb_jvm_policy_apply "$JVM_TARGET" ""
 
 # --- Bounded per-connection write buffering ---------------------------------------

@@ -34,8 +34,9 @@
 #     commands (start-domain --prebootcommandfile), i.e. before anything binds;
 #   * the Hazelcast data grid interface/DAS bind/public address, -Dhazelcast.socket.bind.any=false
 #     and the heap size are written into domain.xml before the first start;
-#   * so is the JVM/GC policy of lib.sh (-Xms = -Xmx = HEAP, no -XX:NewRatio=2,
-#     -XX:TargetSurvivorRatio=20, -XX:MaxNewSize=128m, -XX:MaxGCPauseMillis=50), in server-config
+#   * so is the JVM/GC policy of lib.sh (-Xms = -Xmx = HEAP, no -XX:NewRatio=2, -XX:+UseParallelGC
+#     unless JVM_OPTIONS chooses another collector, -XX:TargetSurvivorRatio=20, -XX:MaxNewSize=128m,
+#     -XX:MaxGCPauseMillis=50), in server-config
 #     (default-config gets -Xmx HEAP, no NewRatio);
 #   * the embedded OpenMQ broker is lazily started, so its host (default_JMS_host) and bind address
 #     (imq.hostname via jms-service start-args) are set right after the first start, before any JMS use.
@@ -91,8 +92,8 @@ ASA=("$ASADMIN" --host "$SB_LOOPBACK" --port "$ADMIN_PORT" "${SB_AUTH_OPTS[@]}")
 # --- domain.xml edits before the first start ------------------------------------
 # server-config's java-config is the first <java-config> in domain.xml; default-config's the second.
 DOMAIN_XML="$DOMAIN_DIR/config/domain.xml"
-# JVM/GC policy (lib.sh): -Xmx/-Xms HEAP, no -XX:NewRatio=2, -XX:TargetSurvivorRatio=20,
-# -XX:MaxNewSize=128m, -XX:MaxGCPauseMillis=50,
+# JVM/GC policy (lib.sh): -Xmx/-Xms HEAP, no -XX:NewRatio=2, -XX:+UseParallelGC (or the collector
+# JVM_OPTIONS chooses), -XX:TargetSurvivorRatio=20, -XX:MaxNewSize=128m, -XX:MaxGCPauseMillis=50,
 # -Dhazelcast.socket.bind.any=false, then JVM_OPTIONS; checked after the edit.
 read -ra EXTRA_JVM_OPTIONS <<<"${JVM_OPTIONS:-}"
 sb_domain_xml_jvm_policy "$DOMAIN_XML" "$HEAP" "${EXTRA_JVM_OPTIONS[@]}"

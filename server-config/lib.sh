@@ -113,23 +113,32 @@ SB_HZ_BIND_OPTION="-Dhazelcast.socket.bind.any=false"
 
 # --- JVM / GC policy ------------------------------------------------------------------------------
 # Every Switchboard domain (demo, integration tests, cluster DAS and members, an admin's own):
+#   * -XX:+UseParallelGC: the throughput collector, not G1. On the 2-core machine it was measured on
+#     it served the same traffic with less CPU (no concurrent refinement or marking threads, a
+#     cheaper write barrier) and shorter young pauses (7 against 10 ms median under rooms traffic),
+#     which halved or better the latency tail right after a start and made it even from one start
+#     to the next. Its cost is a full, stop-the-world collection whenever the old generation fills,
+#     which on a member whose connections come and go happens every few tens of thousands of
+#     closed connections: ~1 s with 19,000 connections in a 1 GB heap. An admin who prefers G1's
+#     concurrent old-generation work sets -XX:+UseG1GC (or JVM_OPTIONS=-XX:+UseG1GC for
+#     create-local-domain.sh); a collector already chosen in the domain is left alone.
+#     docs/benchmarks.md, "Parallel collector"; docs/operations.md, "Sizing a member".
 #   * -XX:TargetSurvivorRatio=20: a burst of new connections (state that lives for hours) is
 #     promoted after one copy instead of being copied between survivor spaces at every young pause
 #     for a minute; a message's garbage (1-3 MB of survivors) stays well under the target and
 #     still dies young.
-#   * without Payara's -XX:NewRatio=2, so G1 sizes the young generation itself, not pinned at a
-#     third of the heap.
+#   * without Payara's -XX:NewRatio=2, so the young generation is not pinned at a third of the heap.
 #   * -XX:MaxNewSize=128m and -XX:MaxGCPauseMillis=50: a young pause copies every connection made
 #     since the last one (~18 KB each, all alive). Uncapped, G1 grew the young generation to ~600 MB
 #     while the member's garbage died young, and the first pause of a connect ramp then copied
 #     ~7,000 new connections at once: 300-400 ms, the whole connect p99 after a fresh start. Capped,
-#     a ramp pays 50-80 ms pauses every second or two, and steady traffic pays more frequent ones
+#     a ramp pays 50-190 ms pauses every half second to second, and steady traffic pays more frequent ones
 #     (docs/benchmarks.md, "Young generation capped").
-#   * -Xms = -Xmx (the heap, where the script owns the domain's size): G1 works with the whole heap
-#     from the start.
+#   * -Xms = -Xmx (the heap, where the script owns the domain's size): the collector works with the
+#     whole heap from the start.
 #   * -Dhazelcast.socket.bind.any=false (loopback/explicit interfaces only).
 # See docs/operations.md, "Sizing a member".
-SB_GC_OPTIONS=(-XX:TargetSurvivorRatio=20 -XX:MaxNewSize=128m -XX:MaxGCPauseMillis=50)
+SB_GC_OPTIONS=(-XX:+UseParallelGC -XX:TargetSurvivorRatio=20 -XX:MaxNewSize=128m -XX:MaxGCPauseMillis=50)
 SB_GC_REMOVED_OPTIONS=(-XX:NewRatio=2)      # Payara's default, removed
 SB_PAYARA_DEFAULT_XMX=-Xmx512m               # Payara's default heap option, replaced where we set the heap
 
@@ -144,10 +153,18 @@ sb_jvm_options() {
 # default-config) Payara's -Xmx512m becomes -Xmx<heap> and the removed options go; after the first
 # one (server-config's) the rest of the policy and the extra options are inserted; checked afterwards.
 sb_domain_xml_jvm_policy() {
-  local xml="$1" heap="$2" opt tmp
+  local xml="$1" heap="$2" opt tmp set_to
   shift 2
-  local insert=()
-  mapfile -t insert < <(sb_jvm_options "$heap" | grep -vxF -- "-Xmx$heap")
+  local insert=() policy=()
+  mapfile -t policy < <(sb_jvm_options "$heap" | grep -vxF -- "-Xmx$heap")
+  for opt in "${policy[@]}"; do
+    # an extra option that chooses the collector replaces the policy's (two make the JVM refuse to start)
+    if sb_is_collector "$opt" && set_to="$(sb_option_set_to "$opt" "$(printf '%s\n' "$@")")"; then
+      log "JVM option $set_to instead of the policy's $opt"
+      continue
+    fi
+    insert+=("$opt")
+  done
   insert+=("$@")
   tmp="$(mktemp)" || return 1
   SB_OLD="<jvm-options>$SB_PAYARA_DEFAULT_XMX</jvm-options>" SB_NEW="-Xmx$heap" \
@@ -187,10 +204,20 @@ sb_jvm_join() {
   printf '%s' "$out"
 }
 
-# sb_option_set_to <key=value option> <list>: prints the list's option with the same key and another
-# value (e.g. -XX:NewRatio=3 for -XX:NewRatio=2); fails if there is none
+# sb_is_collector <option>: the option selects a garbage collector (-XX:+UseG1GC, -XX:+UseParallelGC, ...)
+sb_is_collector() { [[ "$1" =~ ^-XX:\+Use[A-Za-z0-9]+GC$ ]]; }
+
+# sb_option_set_to <option> <list>: prints the list's option that makes the same choice differently:
+# the same key with another value (e.g. -XX:NewRatio=3 for -XX:NewRatio=2), or another collector
+# (-XX:+UseG1GC for -XX:+UseParallelGC: the JVM refuses to start with two); fails if there is none
 sb_option_set_to() {
   local key="${1%%=*}" line
+  if sb_is_collector "$1"; then
+    while IFS= read -r line; do
+      if sb_is_collector "$line" && [[ "$line" != "$1" ]]; then printf '%s\n' "$line"; return 0; fi
+    done <<<"$2"
+    return 1
+  fi
   [[ "$key" != "$1" ]] || return 1
   while IFS= read -r line; do
     if [[ "$line" == "$key="* && "$line" != "$1" ]]; then printf '%s\n' "$line"; return 0; fi
