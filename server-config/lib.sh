@@ -116,8 +116,8 @@ SB_HZ_BIND_OPTION="-Dhazelcast.socket.bind.any=false"
 #   * -XX:+UseParallelGC: the throughput collector, not G1. On the 2-core machine it was measured on
 #     it served the same traffic with less CPU (no concurrent refinement or marking threads, a
 #     cheaper write barrier) and shorter young pauses (7 against 10 ms median under rooms traffic),
-#     which halved or better the latency tail right after a start and made it even from one start
-#     to the next. Its cost is a full, stop-the-world collection whenever the old generation fills,
+#     which halved or better the latency tail right after a start and made a slow start (one that
+#     compiles slower code for good) rarer. Its cost is a full, stop-the-world collection whenever the old generation fills,
 #     which on a member whose connections come and go happens every few tens of thousands of
 #     closed connections: ~1 s with 19,000 connections in a 1 GB heap. An admin who prefers G1's
 #     concurrent old-generation work sets -XX:+UseG1GC (or JVM_OPTIONS=-XX:+UseG1GC for
@@ -132,8 +132,8 @@ SB_HZ_BIND_OPTION="-Dhazelcast.socket.bind.any=false"
 #     since the last one (~18 KB each, all alive). Uncapped, G1 grew the young generation to ~600 MB
 #     while the member's garbage died young, and the first pause of a connect ramp then copied
 #     ~7,000 new connections at once: 300-400 ms, the whole connect p99 after a fresh start. Capped,
-#     a ramp pays 50-190 ms pauses every half second to second, and steady traffic pays more frequent ones
-#     (docs/benchmarks.md, "Young generation capped").
+#     a ramp pays 50-190 ms pauses every half second to second, and steady traffic pays more
+#     frequent ones (docs/benchmarks.md, "Young generation capped").
 #   * -Xms = -Xmx (the heap, where the script owns the domain's size): the collector works with the
 #     whole heap from the start.
 #   * -Dhazelcast.socket.bind.any=false (loopback/explicit interfaces only).
