@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 
 /** One WebSocket client connection (RFC 6455, text frames, client frames masked). Loop thread only. */
 final class Conn {
@@ -378,6 +379,10 @@ final class Conn {
         run.receivedAll.increment();
         if (seq > run.measuredFrom) {
             run.receivedMeasured.increment();
+            Run.Fates f = run.fates;
+            if (f != null) {
+                f.deliveries.computeIfAbsent(seq, k -> new LongAdder()).increment();
+            }
             long us = (System.nanoTime() - t) / 1000;
             loop.latency.recordValue(Math.max(0, Math.min(us, 3_600_000_000L)));
             if (us > SLOW_DELIVERY_US) { // fixed slots: nothing allocated on the client's path exactly when it is slow
@@ -401,8 +406,20 @@ final class Conn {
         }
         if (seq > run.measuredFrom) {
             run.ackedMeasured.increment();
+            Run.Fates f = run.fates;
+            if (f != null) {
+                f.acked.increment();
+            }
             long us = (System.nanoTime() - t) / 1000;
             loop.ack.recordValue(Math.max(0, Math.min(us, 3_600_000_000L)));
+        }
+    }
+
+    /** An error reply to a publication sent with an id: t = its send time, seq = its measured number (0: warm-up). */
+    void refused(long t, long seq) {
+        Run.Fates f = run.fates;
+        if (f != null && seq > run.measuredFrom) {
+            f.refusedAfterUs.put(seq, (System.nanoTime() - t) / 1000);
         }
     }
 

@@ -660,6 +660,7 @@ public final class LoadGen {
             for (int i = 0; i < held; i++) {
                 Conn c = addConn(n + 1 + i, prefix + "held" + (i / 2), false, url);
                 c.periodNs = (long) (1e9 / heldRate);
+                c.ackIds = true;   // each publication's fate (ok, error, nothing) is known, not inferred from deliveries
             }
             long ready0 = run.ready.sum();
             openPaced(conns, 500);
@@ -668,6 +669,8 @@ public final class LoadGen {
             }
             startPublishing();
             sleepS(2);
+            run.measuredFrom = run.seq.get();
+            run.fates = new Run.Fates();
             run.measuring = true;
         }
         long errorsBefore = run.errorReplies.sum();
@@ -752,9 +755,13 @@ public final class LoadGen {
     }
 
     /**
-     * The storm is over (all live or the deadline): the held connections stop publishing, what they
-     * sent during it is drained (at most 10 s), and their delivery latency over the storm is logged
-     * and returned for the row (a storm must not make established connections wait; issue 21).
+     * The storm is over (all live or the deadline): the held connections stop publishing, every
+     * publication they sent during it is answered (ok or error; at most the hub's publish timeout
+     * and 10 s more), what was acknowledged is drained (at most 10 s), and their delivery latency
+     * over the storm is logged and returned for the row (a storm must not make established
+     * connections wait; issue 21). Each publication carries an id, so its fate is counted, not
+     * inferred: acknowledged and delivered to both room members, refused (and whether it was
+     * delivered anyway), or never answered.
      */
     private String heldDuringStorm(int held, double heldRate, long errorsBefore) throws InterruptedException {
         run.publishing = false;
@@ -763,20 +770,45 @@ public final class LoadGen {
             l.call(l::clearSchedule);
         }
         long sent = run.sentMeasured.sum();
-        drainMeasured(2 * sent, 10);   // a room's two members both receive each message
-        long lost = 2 * sent - run.receivedMeasured.sum();
+        long from = run.measuredFrom;
+        long answerWaitT0 = System.nanoTime();
+        // no stall rule here: an answer can come only at the hub's publish timeout (5 s by default)
+        Run.Fates fates = run.fates;
+        waitFor(() -> fates.acked.sum() + fates.refusedAfterUs.size() >= sent, 15);
+        double answerWait = (System.nanoTime() - answerWaitT0) / 1e9;
+        long refused = fates.refusedAfterUs.size();
+        drainMeasured(2 * (sent - refused), 10);   // a room's two members both receive each message
+        run.fates = null;
+        long unanswered = sent - fates.acked.sum() - refused;
+        long refusedDelivered = 0;
+        long lost = 0;   // deliveries missing for publications not refused
+        for (long seq = from + 1; seq <= from + sent; seq++) {
+            LongAdder d = fates.deliveries.get(seq);
+            long got = d == null ? 0 : d.sum();
+            if (fates.refusedAfterUs.containsKey(seq)) {
+                refusedDelivered += got > 0 ? 1 : 0;
+            } else {
+                lost += Math.max(0, 2 - got);
+            }
+        }
+        String refusedAfter = fates.refusedAfterUs.values().stream().sorted().map(us -> String.format(Locale.ROOT, "%.0f", us / 1000.0))
+                .collect(java.util.stream.Collectors.joining(", "));
         Histogram h = merged(l -> l.latency);
+        Histogram ack = merged(l -> l.ack);
         LongAdder closedAdder = new LongAdder();
         for (Loop l : loops) {
             l.call(() -> closedAdder.add(conns.stream().filter(c -> c.loop == l && !c.isOpen()).count()));
         }
         long closed = closedAdder.sum();
-        long errors = run.errorReplies.sum() - errorsBefore;   // the held publications' and the storm's subscribes'
-        log("held connections during the storm: %d in rooms of 2 at %s msg/s each, %,d sent, %,d deliveries missing, %d closed;"
-                        + " delivery p50 %s p99 %s p99.9 %s max %s ms; error replies meanwhile (publications and storm subscribes) %,d",
-                held, fmt(heldRate), sent, lost, closed, ms(h, 50), ms(h, 99), ms(h, 99.9), maxMs(h), errors);
-        return String.format(Locale.ROOT, "; held %d: p50 %s p99 %s max %s ms, %,d deliveries missing, %,d error replies, %d closed",
-                held, ms(h, 50), ms(h, 99), maxMs(h), lost, errors, closed);
+        long errors = run.errorReplies.sum() - errorsBefore;   // the held publications' and any other
+        log("held connections during the storm: %d in rooms of 2 at %s msg/s each, %,d sent; acknowledged p50 %s p99 %s max %s ms;"
+                        + " refused %,d (answered after %s ms; %,d of them delivered anyway), %,d unanswered (all answered after %.1f s);"
+                        + " %,d deliveries missing of the rest, %d closed; delivery p50 %s p99 %s p99.9 %s max %s ms; error replies meanwhile %,d",
+                held, fmt(heldRate), sent, ms(ack, 50), ms(ack, 99), maxMs(ack), refused, refusedAfter.isEmpty() ? "-" : refusedAfter,
+                refusedDelivered, unanswered, answerWait, lost, closed, ms(h, 50), ms(h, 99), ms(h, 99.9), maxMs(h), errors);
+        return String.format(Locale.ROOT, "; held %d: p50 %s p99 %s max %s ms, %,d refused (%,d delivered anyway), %,d unanswered,"
+                        + " %,d deliveries missing, %d closed",
+                held, ms(h, 50), ms(h, 99), maxMs(h), refused, refusedDelivered, unanswered, lost, closed);
     }
 
     /**

@@ -105,10 +105,7 @@ abstract class Proto {
                     // {"type":"reply","id":"<t>_<seq>","data":{"ok":true,"epoch":E,"seq":S}}
                     int id = off + PUB_REPLY.length;
                     long t = Bytes.parseLong(b, id, end);
-                    int us = id;
-                    while (us < end && b[us] != '_' && b[us] != '"') {
-                        us++;
-                    }
+                    int us = idSeparator(b, id, end);
                     long seq = us < end && b[us] == '_' ? Bytes.parseLong(b, us + 1, end) : 0;
                     int e = Bytes.indexOf(b, us, end, EPOCH_K);
                     int s = e < 0 ? -1 : Bytes.indexOf(b, e, end, SEQ_K);
@@ -117,6 +114,12 @@ abstract class Proto {
                 } else if (Bytes.indexOf(b, off, end, NOT_OK) >= 0) {
                     c.run.errorReplies.increment();
                     c.run.sample("error-reply", Bytes.str(b, off, end - off));
+                    if (c.ackIds && end - off > PUB_REPLY.length && Bytes.startsWith(b, off, end, PUB_REPLY)
+                            && Character.isDigit(b[off + PUB_REPLY.length])) {
+                        int id = off + PUB_REPLY.length;
+                        int us = idSeparator(b, id, end);
+                        c.refused(Bytes.parseLong(b, id, end), us < end && b[us] == '_' ? Bytes.parseLong(b, us + 1, end) : 0);
+                    }
                 }
             } else if (Bytes.startsWith(b, off, end, WELCOME)) {
                 if (c.storm != null) {
@@ -134,6 +137,15 @@ abstract class Proto {
                     c.markReady();
                 }
             }
+        }
+
+        /** Where a publication id "<t>_<seq>" starting at {@code id} has its '_' (or ends). */
+        private static int idSeparator(byte[] b, int id, int end) {
+            int us = id;
+            while (us < end && b[us] != '_' && b[us] != '"') {
+                us++;
+            }
+            return us;
         }
 
         /** A message to a resume client: its position (the envelope's epoch and seq come before its data). */

@@ -30,6 +30,19 @@ final class Run {
     /** ok replies to publications sent with an id (publish-sat, resume): all, and measured ones */
     final LongAdder acked = new LongAdder();
     final LongAdder ackedMeasured = new LongAdder();
+    /**
+     * Set (storm's held connections): each measured publication's fate by its seq, so that a
+     * refused publication that is delivered anyway, or an acknowledged one that is not, shows.
+     */
+    volatile Fates fates;
+
+    /** Deliveries and refusals per measured seq; small (the storm's held publications, ~10^4). */
+    static final class Fates {
+        final ConcurrentHashMap<Long, LongAdder> deliveries = new ConcurrentHashMap<>();
+        final ConcurrentHashMap<Long, Long> refusedAfterUs = new ConcurrentHashMap<>();
+        /** ok replies to them (the preparation's publications carry ids with small numbers too) */
+        final LongAdder acked = new LongAdder();
+    }
     /** resume: subscribe replies with recovered true / false or without it; continuity errors seen by the clients */
     final LongAdder recovered = new LongAdder();
     final LongAdder notRecovered = new LongAdder();
