@@ -38,6 +38,13 @@ public class Grid {
         }
     }
 
+    /** A grid on the given instance, for tests outside a container. */
+    static Grid of(HazelcastInstance hazelcast) {
+        Grid grid = new Grid();
+        grid.hazelcast = hazelcast;
+        return grid;
+    }
+
     public Optional<HazelcastInstance> hazelcast() {
         return Optional.ofNullable(hazelcast);
     }

@@ -132,6 +132,7 @@ final class Sequencer implements Runnable, LocalSequencing {
         backoff.reset();
         EventCodec.Batch batch = new EventCodec.Batch();
         List<HubEvent> taken = new ArrayList<>();
+        boolean handOver = false;
         try {
             while (running && holdsLease.getAsBoolean() && !reader.failed) {
                 HubEvent first = inbox.poll(250, TimeUnit.MILLISECONDS);
@@ -171,13 +172,49 @@ final class Sequencer implements Runnable, LocalSequencing {
             if (reader.failed) {
                 throw new JMSException("ingress reader lost the broker");
             }
+            if (running) {
+                LOG.warning("sequencer stepped down: its lease was not renewed within " + SequencerLease.VALID_SECONDS + " s");
+            }
+            handOver = true;
         } finally {
-            // what is left was never forwarded; its publishers are answered by the publish timeout
             active = false;
             reader.running = false;
             readerThread.join(1000);
-            inbox.clear();
+            List<HubEvent> left = new ArrayList<>();
+            inbox.drainTo(left);
+            if (handOver && !left.isEmpty()) {
+                answerUnnumbered(left, producer, out);
+            }
+            // otherwise (the broker failed) their publishers are answered by the publish timeout
         }
+    }
+
+    /**
+     * Events this member took but will not number (it stepped down, or the hub stops) go to the
+     * topic as they are for presence and as rejected for messages: every publisher, on whichever
+     * member, is told {@code unavailable} now instead of at its publish timeout, and nothing
+     * unnumbered is dropped without an answer.
+     */
+    private static void answerUnnumbered(List<HubEvent> left, MessageProducer producer, Session out) {
+        EventCodec.Batch batch = new EventCodec.Batch();
+        try {
+            for (HubEvent event : left) {
+                if (batch.isFull()) {
+                    producer.send(batch.toMessage(out));
+                    batch.clear();
+                }
+                batch.add(notNumbered(event));
+            }
+            producer.send(batch.toMessage(out));
+            LOG.info("answered " + left.size() + " events taken but not numbered");
+        } catch (JMSException | RuntimeException e) {
+            LOG.log(Level.WARNING, "could not answer " + left.size() + " unnumbered events; their publishers time out: " + e);
+        }
+    }
+
+    /** What the members are told of an event this member took but will not number. */
+    static HubEvent notNumbered(HubEvent event) {
+        return event.isMessage() ? event.rejected("the numbering member changed before numbering it") : event;
     }
 
     /** Moves other members' batches from the ingress queue into the inbox, in queue order. */

@@ -5,7 +5,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.switchboard.connection.HubExecutors;
 
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -17,6 +18,10 @@ import java.util.logging.Logger;
  * partition) counts itself out {@link #VALID_SECONDS} after the last one, before the entry can
  * expire, so two members never number at once. Alone (no grid), this member always holds it. The grid map keeps its
  * old name, {@value #MAP}, so members of different builds never hold two leases at once.
+ * <p>
+ * Renewals run on a thread of their own: the hub's shared scheduler falls seconds behind in a
+ * reconnect storm (one heartbeat sweep pings every connection), and a renewal queued behind it
+ * made even a lone member count itself out and step down.
  */
 @ApplicationScoped
 public class SequencerLease {
@@ -35,7 +40,7 @@ public class SequencerLease {
     private volatile boolean held;
     private volatile boolean alone;
     private volatile long renewedAtNanos;
-    private ScheduledFuture<?> renewal;
+    private ScheduledExecutorService renewals;
 
     public void start() {
         if (grid.hazelcast().isEmpty()) {
@@ -43,7 +48,8 @@ public class SequencerLease {
             held = true;
             return;
         }
-        renewal = executors.scheduler().scheduleWithFixedDelay(this::renew, 0, 1, TimeUnit.SECONDS);
+        renewals = Executors.newSingleThreadScheduledExecutor(executors.named("switchboard-lease"));
+        renewals.scheduleWithFixedDelay(this::renew, 0, 1, TimeUnit.SECONDS);
     }
 
     public boolean isHeld() {
@@ -75,8 +81,8 @@ public class SequencerLease {
 
     /** Gives the lease up at shutdown so another member takes over at once. */
     public void release() {
-        if (renewal != null) {
-            renewal.cancel(false);
+        if (renewals != null) {
+            renewals.shutdownNow();
         }
         held = false;
         grid.hazelcast().ifPresent(hz -> {

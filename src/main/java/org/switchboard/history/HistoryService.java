@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  * rules, a small pool of reader threads so no container thread waits on the database (resume,
  * history requests), and the background pruning, which runs on the member that numbers messages.
  * Probing and pruning have a thread of their own: a database that hangs must not delay the hub's
- * scheduler, which runs heartbeats, closes, the publish watchdog and the sequencer lease.
+ * scheduler, which runs heartbeats, closes and the publish watchdog.
  */
 @ApplicationScoped
 public class HistoryService {

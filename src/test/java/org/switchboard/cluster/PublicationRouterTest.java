@@ -87,4 +87,21 @@ class PublicationRouterTest {
         ledger.confirm(mine);
         assertThat(answers).containsExactly((Throwable) null);
     }
+
+    @Test
+    void aPublicationTheSequencerTookButWillNotNumberIsAnsweredAtOnce() {
+        sequencing.active = true;
+        publish("taken");
+        HubEvent join = HubEvent.join("room", ALICE);
+
+        // the sequencer steps down with both still in its inbox and hands them to the topic
+        HubEvent answer = Sequencer.notNumbered(sequencing.offered.get(0));
+        assertThat(Sequencer.notNumbered(join)).isEqualTo(join);   // presence is forwarded as it is
+        ledger.confirm(answer);
+
+        assertThat(answers).hasSize(1);
+        assertThat(answers.get(0)).isInstanceOf(PublishLedger.RejectedPublication.class)
+                .hasMessageContaining("numbering member changed");
+        assertThat(ledger.awaiting()).isZero();   // nothing left for the watchdog
+    }
 }
