@@ -172,9 +172,7 @@ final class Sequencer implements Runnable, LocalSequencing {
             if (reader.failed) {
                 throw new JMSException("ingress reader lost the broker");
             }
-            if (running) {
-                LOG.warning("sequencer stepped down: its lease was not renewed within " + SequencerLease.VALID_SECONDS + " s");
-            }
+            LOG.info(running ? "sequencer stepped down: this member no longer holds the lease" : "sequencer stopped");
             handOver = true;
         } finally {
             active = false;

@@ -40,6 +40,7 @@ public class SequencerLease {
     private volatile boolean held;
     private volatile boolean alone;
     private volatile long renewedAtNanos;
+    private volatile boolean lapseReported;
     private ScheduledExecutorService renewals;
 
     public void start() {
@@ -53,7 +54,19 @@ public class SequencerLease {
     }
 
     public boolean isHeld() {
-        return held && (alone || System.nanoTime() - renewedAtNanos < TimeUnit.SECONDS.toNanos(VALID_SECONDS));
+        if (!held) {
+            return false;
+        }
+        long sinceRenewal = System.nanoTime() - renewedAtNanos;
+        if (alone || sinceRenewal < TimeUnit.SECONDS.toNanos(VALID_SECONDS)) {
+            return true;
+        }
+        if (!lapseReported) {
+            lapseReported = true;
+            LOG.warning("sequencer lease not renewed for " + TimeUnit.NANOSECONDS.toMillis(sinceRenewal)
+                    + " ms: this member stops numbering until a renewal succeeds");
+        }
+        return false;
     }
 
     void renew() {
@@ -68,6 +81,7 @@ public class SequencerLease {
             }
             if (mine) {
                 renewedAtNanos = attempt;
+                lapseReported = false;
             }
             if (mine != held) {
                 LOG.info(mine ? "this member now numbers messages (sequencer)" : "another member numbers messages now");
