@@ -20,8 +20,8 @@ import java.util.logging.Logger;
  * old name, {@value #MAP}, so members of different builds never hold two leases at once.
  * <p>
  * Renewals run on a thread of their own: the hub's shared scheduler falls seconds behind in a
- * reconnect storm (one heartbeat sweep pings every connection), and a renewal queued behind it
- * made even a lone member count itself out and step down.
+ * reconnect storm (its sweeps walk every connection and every presence entry on a saturated
+ * member), and a renewal queued behind it made even a lone member count itself out and step down.
  */
 @ApplicationScoped
 public class SequencerLease {
