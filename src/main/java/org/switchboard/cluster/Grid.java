@@ -39,7 +39,7 @@ public class Grid {
     }
 
     /** A grid on the given instance, for tests outside a container. */
-    static Grid of(HazelcastInstance hazelcast) {
+    public static Grid of(HazelcastInstance hazelcast) {
         Grid grid = new Grid();
         grid.hazelcast = hazelcast;
         return grid;
@@ -57,6 +57,14 @@ public class Grid {
     /** Unique per start of this application on this member. */
     public String deploymentId() {
         return deploymentId;
+    }
+
+    /**
+     * Whether no partition is migrating and every backup is in sync, so a scan of a distributed
+     * structure now sees every entry (right after a member leaves, its partitions move).
+     */
+    public boolean isSafe() {
+        return hazelcast == null || hazelcast.getPartitionService().isClusterSafe();
     }
 
     public Set<String> liveMemberIds() {

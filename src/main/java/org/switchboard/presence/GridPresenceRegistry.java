@@ -86,8 +86,12 @@ public class GridPresenceRegistry implements PresenceRegistry {
     }
 
     private String encode(Member member) {
+        return encode(member, grid.memberId());
+    }
+
+    static String encode(Member member, String holder) {
         return member.connection() + SEP + member.name() + SEP + (member.user() == null ? "" : member.user())
-                + SEP + grid.memberId();
+                + SEP + holder;
     }
 
     private static Entry decode(String channel, String raw) {

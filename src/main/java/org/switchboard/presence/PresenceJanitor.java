@@ -9,22 +9,32 @@ import org.switchboard.cluster.SequencerLease;
 import org.switchboard.connection.HubExecutors;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Removes presence entries whose connections cannot exist any more, and announces their
- * {@code leave}: entries of grid members that have left the cluster (crashed or stopped), swept
- * by the sequencer's member every {@link #SWEEP_SECONDS} s, and — once at start — entries this
- * member left behind before a redeploy.
+ * {@code leave}: entries of grid members that have left the cluster (crashed or stopped), and —
+ * once at start — entries this member left behind before a redeploy.
+ * <p>
+ * Finding them means reading every presence entry of the grid, which on a full member is a copy
+ * of tens of thousands of entries. So the sequencer's member looks every {@link #CHECK_SECONDS} s
+ * only at the grid's membership, and reads the entries when it differs from the membership of
+ * its last clean scan, when it has just taken the lease, and every {@link #FULL_SCAN_SECONDS} s
+ * whatever happens (a merge after a split, an entry written by a member on its way out). After a
+ * change it scans again on every check until one scan finds nothing stale while the grid is safe
+ * (no partition migrating), so a departed member's entries still moving are not missed.
  */
 @ApplicationScoped
 public class PresenceJanitor {
 
     private static final Logger LOG = Logger.getLogger(PresenceJanitor.class.getName());
-    static final long SWEEP_SECONDS = 2;
+    static final long CHECK_SECONDS = 2;
+    static final long FULL_SCAN_SECONDS = 60;
 
     @Inject
     Grid grid;
@@ -37,15 +47,20 @@ public class PresenceJanitor {
     @Inject
     HubExecutors executors;
 
+    LongSupplier clock = System::nanoTime;
+
     private ScheduledFuture<?> sweeps;
+    /** The membership the last scan found clean under, or null when the next check must scan. */
+    private Set<String> cleanUnder;
+    private long lastScan;
 
     /** Needs a running bus: the clean-up at start publishes leave events. */
     public synchronized void start() {
         if (grid.hazelcast().isEmpty()) {
             return;
         }
-        clean(grid.memberId());
-        sweeps = executors.scheduler().scheduleWithFixedDelay(this::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+        clean(grid.liveMemberIds(), grid.memberId());
+        sweeps = executors.scheduler().scheduleWithFixedDelay(this::sweep, CHECK_SECONDS, CHECK_SECONDS, TimeUnit.SECONDS);
     }
 
     public synchronized void stop() {
@@ -54,19 +69,31 @@ public class PresenceJanitor {
         }
     }
 
+    /** One check, on the scheduler's thread only. */
     void sweep() {
-        if (lease.isHeld()) {
-            clean(null);
+        if (!lease.isHeld()) {
+            cleanUnder = null;
+            return;
         }
+        Set<String> alive = grid.liveMemberIds();
+        long now = clock.getAsLong();
+        if (alive.equals(cleanUnder) && now - lastScan < TimeUnit.SECONDS.toNanos(FULL_SCAN_SECONDS)) {
+            return;
+        }
+        boolean safe = grid.isSafe();
+        int stale = clean(alive, null);
+        lastScan = now;
+        cleanUnder = stale == 0 && safe ? alive : null;
     }
 
-    private void clean(String ownStaleHolder) {
+    /** Removes and announces the stale entries; how many it found, or -1 if the grid could not be read. */
+    private int clean(Set<String> alive, String ownStaleHolder) {
         List<GridPresenceRegistry.Entry> stale;
         try {
-            stale = registry.entriesHeldOutside(grid.liveMemberIds(), ownStaleHolder);
+            stale = registry.entriesHeldOutside(alive, ownStaleHolder);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "presence sweep failed", e);
-            return;
+            return -1;
         }
         // one entry that cannot be removed or announced must not keep the others
         for (GridPresenceRegistry.Entry entry : stale) {
@@ -79,5 +106,6 @@ public class PresenceJanitor {
                 LOG.log(Level.WARNING, "presence entry " + entry.raw() + " not cleaned", e);
             }
         }
+        return stale.size();
     }
 }

@@ -1,8 +1,5 @@
 package org.switchboard.cluster;
 
-import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,16 +27,7 @@ class SequencerLeaseTest {
 
     @BeforeEach
     void startGrid() {
-        Config config = new Config();
-        config.setClusterName("sequencer-lease-test-" + UUID.randomUUID());
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-        config.getNetworkConfig().setPort(5900).setPortAutoIncrement(true);
-        JoinConfig join = config.getNetworkConfig().getJoin();
-        join.getMulticastConfig().setEnabled(false);
-        join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(false);
-        hazelcast = Hazelcast.newHazelcastInstance(config);
+        hazelcast = TestGrid.member("sequencer-lease-test-" + UUID.randomUUID(), false);
         executors = HubExecutors.started(Executors.defaultThreadFactory());
         lease = new SequencerLease();
         lease.grid = Grid.of(hazelcast);
