@@ -1,9 +1,17 @@
 package org.switchboard.cluster;
 
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Logger;
 
-/** Exponential backoff with full jitter for reconnecting to the broker. */
+/**
+ * Exponential backoff with full jitter for reconnecting to the broker. The loops that back off
+ * stop on their own flag, never by interruption, so an interrupt (from a broker client's thread
+ * or the container) only cuts one pause short: before, it ended the loop, and a member could lose
+ * its subscription to the topic for good without a word in its log.
+ */
 final class Backoff {
+
+    private static final Logger LOG = Logger.getLogger(Backoff.class.getName());
 
     private final long minMs;
     private final long maxMs;
@@ -19,16 +27,19 @@ final class Backoff {
         currentMs = minMs;
     }
 
-    /** Sleeps for the next delay; false if interrupted. */
-    boolean pause() {
+    /** Sleeps for the next delay. */
+    void pause() {
         long delay = ThreadLocalRandom.current().nextLong(minMs, currentMs + 1);
         currentMs = Math.min(maxMs, currentMs * 2);
+        sleep(delay);
+    }
+
+    /** Sleeps, or less if interrupted; the interrupt is reported and cleared, the caller goes on. */
+    static void sleep(long millis) {
         try {
-            Thread.sleep(delay);
-            return true;
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            LOG.warning(() -> Thread.currentThread().getName() + " interrupted while waiting to retry; it goes on until it is stopped");
         }
     }
 }

@@ -104,8 +104,8 @@ final class IngressSender implements Runnable {
                 for (PublishLedger.Pending pending : sending) {
                     ledger.fail(pending, e);
                 }
-                if (running && !backoff.pause()) {
-                    break;
+                if (running) {
+                    backoff.pause();
                 }
             }
         }

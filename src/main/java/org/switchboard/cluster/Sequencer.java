@@ -88,9 +88,7 @@ final class Sequencer implements Runnable, LocalSequencing {
     public void run() {
         while (running) {
             if (!holdsLease.getAsBoolean()) {
-                if (!pause(200)) {
-                    return;
-                }
+                Backoff.sleep(200);
                 continue;
             }
             // two connections: a container allows one session per JMS connection
@@ -99,13 +97,11 @@ final class Sequencer implements Runnable, LocalSequencing {
                 sequence(outbound, inbound);
             } catch (HistoryStore.Fenced e) {
                 LOG.log(Level.WARNING, "sequencer stepped down: " + e.getMessage());
-                if (!pause(SequencerLease.TTL_SECONDS * 1000)) {
-                    return;
-                }
+                Backoff.sleep(SequencerLease.TTL_SECONDS * 1000);
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "sequencer lost the broker: " + e);
-                if (running && !backoff.pause()) {
-                    return;
+                if (running) {
+                    backoff.pause();
                 }
             }
         }
@@ -254,16 +250,6 @@ final class Sequencer implements Runnable, LocalSequencing {
         } catch (JMSException | RuntimeException e) {
             LOG.log(Level.WARNING, "dropping unreadable ingress message: " + e);
             return List.of();
-        }
-    }
-
-    private static boolean pause(long millis) {
-        try {
-            Thread.sleep(millis);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }

@@ -66,8 +66,8 @@ final class TopicSubscriber implements Runnable {
             } finally {
                 connected = false;
             }
-            if (running && !backoff.pause()) {
-                break;
+            if (running) {
+                backoff.pause();
             }
         }
     }

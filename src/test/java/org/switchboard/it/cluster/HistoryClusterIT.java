@@ -364,8 +364,9 @@ class HistoryClusterIT {
     }
 
     /**
-     * Waits for {@code condition}; on time-out the failure names the last exception it threw and
-     * what each member's readiness said then (which of topic, store, draining was DOWN).
+     * Waits for {@code condition}; on time-out the failure names the last exception it threw, what
+     * each member's readiness said then (which of topic, store, draining was DOWN) and where the
+     * hub's own threads of a member that is not ready stood.
      */
     private void eventually(Duration bound, Callable<Boolean> condition) {
         AtomicReference<Exception> last = new AtomicReference<>();
@@ -379,8 +380,16 @@ class HistoryClusterIT {
                 }
             });
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError(e.getMessage() + "; last exception: " + last.get()
-                    + "; readiness: member 1 " + cluster.readinessBody(1) + ", member 2 " + cluster.readinessBody(2), e);
+            StringBuilder why = new StringBuilder(e.getMessage()).append("; last exception: ").append(last.get())
+                    .append("; readiness:");
+            for (int member = 1; member <= 2; member++) {
+                String readiness = cluster.readinessBody(member);
+                why.append("\nmember ").append(member).append(' ').append(readiness);
+                if (!readiness.startsWith("200 ")) {
+                    why.append('\n').append(cluster.threadDump(member));
+                }
+            }
+            throw new AssertionError(why.toString(), e);
         }
     }
 

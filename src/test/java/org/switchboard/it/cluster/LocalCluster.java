@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The local two-member cluster of the tests, built and torn down by the same
@@ -185,6 +186,39 @@ final class LocalCluster {
         note("kill -9 of member " + i + " (pid " + pid + ")");
         handle.destroyForcibly();
         handle.onExit().get(60, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A thread dump of member {@code i} ({@code jcmd Thread.print}), kept beside the cluster's log
+     * as {@code target/cluster-it-member<i>-threads-<time>.txt}; the threads named {@code
+     * switchboard-*} are returned, for a failure message. Best effort: what went wrong is returned instead.
+     */
+    String threadDump(int i) {
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile(i)).trim());
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Path file = LOG.resolveSibling("cluster-it-member" + i + "-threads-"
+                    + LocalTime.now().format(TIME).replace(':', '-') + ".txt");
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "Thread.print")
+                    .redirectErrorStream(true).redirectOutput(file.toFile()).start();
+            if (!dump.waitFor(60, TimeUnit.SECONDS)) {
+                dump.destroyForcibly();
+                return "no thread dump of member " + i + " within 60 s";
+            }
+            note("thread dump of member " + i + " (pid " + pid + "): " + file);
+            StringBuilder ours = new StringBuilder();
+            for (String thread : Files.readString(file).split("\n\n")) {
+                if (thread.startsWith("\"switchboard-")) {
+                    ours.append(thread.lines().limit(25).collect(Collectors.joining("\n"))).append("\n\n");
+                }
+            }
+            return "member " + i + " threads (all in " + file + "):\n" + ours;
+        } catch (IOException | RuntimeException e) {
+            return "no thread dump of member " + i + ": " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "no thread dump of member " + i + ": interrupted";
+        }
     }
 
     /** Whether member {@code i}'s JVM is alive (it may be frozen, or without the application). */
