@@ -5,9 +5,9 @@ import java.util.logging.Logger;
 
 /**
  * Exponential backoff with full jitter for reconnecting to the broker. The loops that back off
- * stop on their own flag, never by interruption, so an interrupt (from a broker client's thread
- * or the container) only cuts one pause short: before, it ended the loop, and a member could lose
- * its subscription to the topic for good without a word in its log.
+ * stop on their own flag, never by interruption, so an interrupt (which only code we do not own
+ * can send them) cuts one pause short and is logged: before, it ended the loop, and a member
+ * could lose its subscription to the topic for good without a word in its log.
  */
 final class Backoff {
 
