@@ -59,14 +59,6 @@ public class Grid {
         return deploymentId;
     }
 
-    /**
-     * Whether no partition is migrating and every backup is in sync, so a scan of a distributed
-     * structure now sees every entry (right after a member leaves, its partitions move).
-     */
-    public boolean isSafe() {
-        return hazelcast == null || hazelcast.getPartitionService().isClusterSafe();
-    }
-
     public Set<String> liveMemberIds() {
         if (hazelcast == null) {
             return Set.of(memberId());

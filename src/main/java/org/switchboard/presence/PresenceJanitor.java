@@ -25,9 +25,11 @@ import java.util.logging.Logger;
  * of tens of thousands of entries. So the sequencer's member looks every {@link #CHECK_SECONDS} s
  * only at the grid's membership, and reads the entries when it differs from the membership of
  * its last clean scan, when it has just taken the lease, and every {@link #FULL_SCAN_SECONDS} s
- * whatever happens (a merge after a split, an entry written by a member on its way out). After a
- * change it scans again on every check until one scan finds nothing stale while the grid is safe
- * (no partition migrating), so a departed member's entries still moving are not missed.
+ * whatever happens (a merge after a split). After a change it scans again on every check until
+ * one scan finds nothing stale, so an entry written by a member on its way out is not missed.
+ * (Each partition's part of a scan runs on that partition's owner, after any migration of it;
+ * the grid's own "safe" check was not used: it asks every member and can hold the hub's shared
+ * scheduler for seconds while one does not answer.)
  */
 @ApplicationScoped
 public class PresenceJanitor {
@@ -80,10 +82,9 @@ public class PresenceJanitor {
         if (alive.equals(cleanUnder) && now - lastScan < TimeUnit.SECONDS.toNanos(FULL_SCAN_SECONDS)) {
             return;
         }
-        boolean safe = grid.isSafe();
         int stale = clean(alive, null);
         lastScan = now;
-        cleanUnder = stale == 0 && safe ? alive : null;
+        cleanUnder = stale == 0 ? alive : null;
     }
 
     /** Removes and announces the stale entries; how many it found, or -1 if the grid could not be read. */

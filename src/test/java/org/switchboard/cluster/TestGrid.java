@@ -18,14 +18,15 @@ public final class TestGrid {
         Config config = new Config();
         config.setClusterName(clusterName);
         config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.wait.seconds.before.join", "0");
         config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-        config.getNetworkConfig().setPort(FIRST_PORT).setPortAutoIncrement(true);
+        config.getNetworkConfig().setPort(FIRST_PORT).setPortAutoIncrement(true).setPortCount(10);
         JoinConfig joinConfig = config.getNetworkConfig().getJoin();
         joinConfig.getMulticastConfig().setEnabled(false);
         joinConfig.getAutoDetectionConfig().setEnabled(false);
         joinConfig.getTcpIpConfig().setEnabled(join);
         if (join) {
-            joinConfig.getTcpIpConfig().addMember("127.0.0.1"); // without a port: the configured port and the next ones
+            joinConfig.getTcpIpConfig().addMember("127.0.0.1"); // without a port: the configured port and the next nine
         }
         return Hazelcast.newHazelcastInstance(config);
     }

@@ -110,7 +110,7 @@ class PresenceJanitorTest {
         second.shutdown();
         await("the first member sees the second one gone").atMost(30, TimeUnit.SECONDS)
                 .until(() -> first.getCluster().getMembers().size() == 1);
-        await("a changed membership is scanned (again until clean and safe)").atMost(30, TimeUnit.SECONDS).until(() -> {
+        await("a changed membership is scanned (again until a scan is clean)").atMost(30, TimeUnit.SECONDS).until(() -> {
             janitor.sweep();
             return registry.members(CHANNEL).isEmpty();
         });
