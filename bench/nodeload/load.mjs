@@ -218,7 +218,7 @@ async function openHeld(o, W, stamp, firstIndex) {
       parts[q % W.n].push({ i: firstIndex + i, query: { name: `h${i}` }, subscribe: channel, publish: channel });
     }
   }
-  await W.all('openPub', (k) => ({ specs: parts[k], rate: 500 / W.n, offsetMs: (k * 1000) / 500, graceS: 30, clockKind: 'hr', periodMs: 1000 / o['held-rate'] }));
+  await W.all('openPub', (k) => ({ specs: parts[k], rate: 500 / W.n, offsetMs: (k * 1000) / 500, graceS: 30, clockKind: 'hr', periodMs: 1000 / o['held-rate'], ackIds: true }));
   const ready = sum(await W.all('status'), (s) => s.ready);
   if (ready < held) throw new Error(`only ${ready} of ${held} held connections ready`);
   await W.all('publish', { phase: 'warmup' });
@@ -227,18 +227,36 @@ async function openHeld(o, W, stamp, firstIndex) {
   return held;
 }
 
-/** The storm is over: the held connections stop, what they sent is drained (10 s at most) and summed up. */
+/**
+ * The storm is over: the held connections stop; every publication's answer is awaited (at most
+ * 15 s, no stall rule: a refusal comes only at the hub's publish timeout, 5 s by default), what was
+ * not refused is drained (10 s at most), and each publication's fate is summed up.
+ */
 async function heldDuringStorm(o, W, held) {
   await W.all('publish', { phase: 'stop' });
   const sent = sum(await W.all('status'), (s) => s.sentMeasured);
-  await drainMeasured(W, 2 * sent, 10); // both members of a room receive each message
+  const t0 = performance.now();
+  while (performance.now() - t0 < 15000 && sum(await W.all('status'), (s) => s.answered) < sent) await sleep(100);
+  const answerWait = (performance.now() - t0) / 1000;
+  const refusedNow = sum(await W.all('fates'), (f) => f.refusedAfterMs.length);
+  await drainMeasured(W, 2 * (sent - refusedNow), 10); // both members of a room receive each message
   const rep = await W.all('report');
+  const fates = await W.all('fates');
   const hist = mergeHist(rep, (s) => s.latHist);
-  const missing = 2 * sent - sum(rep, (s) => s.recvMeasured);
+  const refusedAfterMs = fates.flatMap((f) => f.refusedAfterMs).sort((a, b) => a - b);
+  const refused = refusedAfterMs.length;
+  const refusedDelivered = sum(fates, (f) => f.refusedDelivered);
+  const unanswered = sum(fates, (f) => f.unanswered);
+  const missing = sum(fates, (f) => f.missing);
   const errors = sum(rep, (s) => s.errorReplies);
   const closed = sum(rep, (s) => s.closedByServer);
-  log(`held connections during the storm: ${held} in rooms of 2 at ${o['held-rate']} msg/s each, ${int(sent)} sent, ${int(missing)} deliveries missing, ${errors} error replies${errors ? ` ${fmtCounts(mergeCounts(rep, (s) => s.errorCodes))}` : ''}, ${closed} closed; ${describeHist('delivery', hist)}`);
-  return { held, sent, missing, errors, closed, hist };
+  log(
+    `held connections during the storm: ${held} in rooms of 2 at ${o['held-rate']} msg/s each, ${int(sent)} sent; ` +
+      `refused ${refused} (answered after ${refusedAfterMs.join(', ') || '-'} ms; ${refusedDelivered} of them delivered anyway), ` +
+      `${unanswered} unanswered (all answered after ${answerWait.toFixed(1)} s); ${int(missing)} deliveries missing of the rest, ${closed} closed; ` +
+      `error replies ${errors}${errors ? ` ${fmtCounts(mergeCounts(rep, (s) => s.errorCodes))}` : ''}; ${describeHist('delivery', hist)}`,
+  );
+  return { held, sent, refused, refusedAfterMs, refusedDelivered, unanswered, missing, errors, closed, hist };
 }
 
 /** rooms and fan-out: connect, warm up, measure, drain. */
@@ -491,7 +509,9 @@ async function stormScenario(o, W) {
     hist: ttl,
     cpu,
     memory: (o['server-pid'] ? `RSS ${mb(rss)}` : '') + (heldStats
-      ? `; held ${held}: p50 ${ms(heldStats.hist, 50)} p99 ${ms(heldStats.hist, 99)} max ${ms(heldStats.hist, 100)} ms, ${heldStats.missing} deliveries missing, ${heldStats.errors} error replies, ${heldStats.closed} closed`
+      ? `; held ${held}: p50 ${ms(heldStats.hist, 50)} p99 ${ms(heldStats.hist, 99)} max ${ms(heldStats.hist, 100)} ms, ` +
+        `${heldStats.refused} refused (${heldStats.refusedDelivered} delivered anyway), ${heldStats.unanswered} unanswered, ` +
+        `${heldStats.missing} deliveries missing, ${heldStats.closed} closed`
       : ''),
     loadAvg,
     extra: {

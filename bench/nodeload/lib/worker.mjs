@@ -146,14 +146,36 @@ let measuring = false;
 let clock = 'hr'; // 'hr' (rooms) or 'wall' (fan-out)
 let seq = 0;
 
+/**
+ * The storm's held publications carry an id (`p<seq>`), so each one's fate is counted, not
+ * inferred: acknowledged, refused (after how long, and whether delivered anyway) or unanswered.
+ * Only publishers opened with `ackIds` (the held connections); rooms and fan-out send no ids,
+ * which would add an `ok` reply per message to the hub's work.
+ */
+let fates = null; // {sentAt: Map seq→ms, acked, refusedAfterMs: Map seq→ms, deliveries: Map seq→n}
+
+function newFates() {
+  return { sentAt: new Map(), acked: 0, refusedAfterMs: new Map(), deliveries: new Map() };
+}
+
+function answered(id, ok) {
+  const n = Number(id.slice(1));
+  const sentAt = fates.sentAt.get(n);
+  if (sentAt === undefined || fates.refusedAfterMs.has(n)) return;
+  if (ok) fates.acked++;
+  else fates.refusedAfterMs.set(n, performance.now() - sentAt);
+}
+
 function publishOne(p) {
   const stamp = clock === 'hr' ? hrNs() : wallMs();
   const n = measuring ? ++seq : 0;
   const data = `{"t":${stamp},"seq":${n}}`;
-  const text = o.stack === 'switchboard' ? `{"type":"publish","channel":${JSON.stringify(p.channel)},"data":${data}}` : data;
+  const id = p.ackIds && n > 0 ? `"id":"p${n}",` : '';
+  const text = o.stack === 'switchboard' ? `{"type":"publish",${id}"channel":${JSON.stringify(p.channel)},"data":${data}}` : data;
   if (p.c.peer.send(text)) {
     if (n > 0) stats.sentMeasured++;
     else stats.sentWarm++;
+    if (id) fates.sentAt.set(n, performance.now());
   }
 }
 
@@ -190,6 +212,7 @@ function deliver(d) {
   }
   stats.recvMeasured++;
   if (measuring) stats.recvInWindow++;
+  if (fates) fates.deliveries.set(d.seq, (fates.deliveries.get(d.seq) || 0) + 1);
   stats.latHist.add(clock === 'hr' ? (hrNs() - d.t) / 1000 : (wallMs() - d.t) * 1000);
 }
 
@@ -219,7 +242,10 @@ function listen(c, channel) {
       if (env.id === 's' && !c.done) {
         if (ok) c.settle(true);
         else c.settle(false, `subscribe: ${env.data?.error?.code}`);
-      } else if (!ok) {
+        return;
+      }
+      if (fates && typeof env.id === 'string' && env.id[0] === 'p') answered(env.id, ok);
+      if (!ok) {
         stats.errorReplies++;
         bump(stats.errorCodes, env.data?.error?.code || 'unknown');
       }
@@ -434,8 +460,9 @@ const commands = {
     return { ...r, ready: stats.ready, failed: stats.failed };
   },
   /** rooms and fan-out: members/subscribers (with a channel) and publishers. */
-  async openPub({ specs, rate, offsetMs, graceS, clockKind, periodMs }) {
+  async openPub({ specs, rate, offsetMs, graceS, clockKind, periodMs, ackIds = false }) {
     clock = clockKind;
+    if (ackIds) fates = newFates();
     const r = await openPaced(
       specs,
       rate,
@@ -443,7 +470,7 @@ const commands = {
       graceS,
       (c) => {
         listen(c, c.spec.subscribe);
-        if (c.spec.publish) publishers.push({ c, channel: c.spec.publish, periodMs, next: 0 });
+        if (c.spec.publish) publishers.push({ c, channel: c.spec.publish, periodMs, next: 0, ackIds });
       },
       true,
     );
@@ -463,10 +490,28 @@ const commands = {
     return { sentMeasured: stats.sentMeasured };
   },
   status() {
-    const s = { ...stats, loopLag: loopLag() };
+    const s = { ...stats, loopLag: loopLag(), answered: fates ? fates.acked + fates.refusedAfterMs.size : 0 };
     delete s.connectHist;
     delete s.latHist;
     return s;
+  },
+  /** The held publications' fates; deliveries missing counted for the ones not refused (2 each: both room members). */
+  fates() {
+    if (!fates) return { acked: 0, refusedAfterMs: [], refusedDelivered: 0, unanswered: 0, missing: 0 };
+    let refusedDelivered = 0;
+    let missing = 0;
+    for (const n of fates.sentAt.keys()) {
+      const got = fates.deliveries.get(n) || 0;
+      if (fates.refusedAfterMs.has(n)) refusedDelivered += got > 0 ? 1 : 0;
+      else missing += Math.max(0, 2 - got);
+    }
+    return {
+      acked: fates.acked,
+      refusedAfterMs: [...fates.refusedAfterMs.values()].map((x) => Math.round(x)),
+      refusedDelivered,
+      unanswered: fates.sentAt.size - fates.acked - fates.refusedAfterMs.size,
+      missing,
+    };
   },
   report() {
     return { ...commands.status(), connectHist: stats.connectHist.toJSON(), latHist: stats.latHist.toJSON() };
@@ -474,6 +519,7 @@ const commands = {
   async closeAll() {
     await closeAll();
     publishers = [];
+    fates = null;
     return {};
   },
   async stormRun(args) {
