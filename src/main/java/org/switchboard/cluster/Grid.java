@@ -59,6 +59,14 @@ public class Grid {
         return deploymentId;
     }
 
+    /**
+     * True only when the grid says this member is its only one. Without a grid it is false: members
+     * without one may still share a broker, and only the grid can tell that nobody else listens.
+     */
+    public boolean isAlone() {
+        return hazelcast != null && hazelcast.getCluster().getMembers().size() == 1;
+    }
+
     public Set<String> liveMemberIds() {
         if (hazelcast == null) {
             return Set.of(memberId());

@@ -15,8 +15,8 @@ import org.switchboard.history.HistoryService;
 /**
  * The message bus over Jakarta Messaging: members send events to the ingress queue (the
  * sequencer's own member hands them over directly), the sequencer numbers them and forwards them
- * to the topic, and every member's own subscription to the topic hands them to the hub's
- * {@link BatchHandler}. Each part runs on its own thread with long-lived JMS connections.
+ * to the topic and to its own member's delivery, and every member's own subscription to the topic
+ * hands the other members' events to the hub's {@link BatchHandler}. Each part runs on its own thread with long-lived JMS connections.
  */
 @ApplicationScoped
 public class JmsMessageBus implements MessageBus {
@@ -48,12 +48,15 @@ public class JmsMessageBus implements MessageBus {
         if (sender != null) {
             return;
         }
+        BatchHandler oneAtATime = new OneAtATime(handler);
+        String ownTag = "switchboard:" + grid.deploymentId();
         sequencer = new Sequencer(resources::connectionFactory, resources::ingress, resources::topic, lease::isHeld,
                 executors::newThread, settings.publishQueue(), settings.publishTimeoutMs() / 2,
-                new ChannelNumbering(history.store(), history.retention(), grid.deploymentId()));
+                new ChannelNumbering(history.store(), history.retention(), grid.deploymentId()),
+                new BatchForwarding(grid::isAlone, oneAtATime), ownTag);
         sender = new IngressSender(settings.publishQueue(), ledger, resources::connectionFactory, resources::ingress);
         router = new PublicationRouter(ledger, sequencer, sender::offer);
-        subscriber = new TopicSubscriber(resources::connectionFactory, resources::topic, handler, ledger::reachable);
+        subscriber = new TopicSubscriber(resources::connectionFactory, resources::topic, oneAtATime, ledger::reachable, ownTag);
         threads = new Thread[]{
                 executors.newThread("switchboard-topic-subscriber", subscriber),
                 executors.newThread("switchboard-sequencer", sequencer),

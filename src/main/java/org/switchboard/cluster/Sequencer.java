@@ -26,7 +26,8 @@ import java.util.logging.Logger;
 /**
  * Runs on every member but works only on the lease holder: it gives each publication its channel
  * position (epoch, seq), stores those of channels with history ({@link ChannelNumbering}) and
- * forwards everything to the topic. One numbering authority is what makes every member deliver a
+ * forwards everything to the other members through the topic and to its own member's delivery
+ * directly ({@link BatchForwarding}). One numbering authority is what makes every member deliver a
  * channel's messages with the same sequence numbers in the same order. A new holder continues
  * each channel with history from the store; live-only channels start a new epoch.
  * <p>
@@ -34,7 +35,7 @@ import java.util.logging.Logger;
  * batches from the ingress queue, and this member's own publications are offered directly
  * ({@link #offerLocal}) while it is the holder, which spares them a broker round trip — on a single
  * server that is every publication. Whatever is in the inbox when the sequencer sends goes to the
- * topic as one message. DUPS_OK acknowledgement lets the broker client acknowledge the queue in
+ * topic as one message; a member alone in the grid does not use the topic at all. DUPS_OK acknowledgement lets the broker client acknowledge the queue in
  * batches; after a takeover a few events may come again, and the store's key on each publication
  * answers them as duplicates. Events older than half the publish timeout are rejected, not
  * numbered: a publisher is told {@code unavailable} only for what no member will ever deliver.
@@ -51,6 +52,8 @@ final class Sequencer implements Runnable, LocalSequencing {
     private final long staleAfterMs;
     private final BlockingQueue<HubEvent> inbox;
     private final ChannelNumbering numbering;
+    private final BatchForwarding forwarding;
+    private final String ownTag;
     private final Backoff backoff = new Backoff(100, 5000);
     private volatile boolean running = true;
     private volatile boolean active;
@@ -59,8 +62,10 @@ final class Sequencer implements Runnable, LocalSequencing {
 
     Sequencer(Supplier<ConnectionFactory> factory, Supplier<Queue> ingress, Supplier<Topic> topic, BooleanSupplier holdsLease,
               BiFunction<String, Runnable, Thread> threads, int inboxCapacity, long staleAfterMs,
-              ChannelNumbering numbering) {
+              ChannelNumbering numbering, BatchForwarding forwarding, String ownTag) {
         this.numbering = numbering;
+        this.forwarding = forwarding;
+        this.ownTag = ownTag;
         this.factory = factory;
         this.ingress = ingress;
         this.topic = topic;
@@ -115,10 +120,11 @@ final class Sequencer implements Runnable, LocalSequencing {
         Session in = inbound.createSession(false, Session.DUPS_OK_ACKNOWLEDGE);
         IngressReader reader = new IngressReader(in.createConsumer(ingress.get()));
         inbound.start();
+        BatchForwarding.TopicSend toTopic = batch -> send(batch, producer, out);
         if (unforwarded != null) {
             EventCodec.Batch retry = new EventCodec.Batch();
             unforwarded.forEach(retry::add);
-            producer.send(retry.toMessage(out));
+            forwarding.forward(unforwarded, retry, toTopic);
             unforwarded = null;
         }
         Thread readerThread = threads.apply("switchboard-ingress-reader", reader);
@@ -158,7 +164,7 @@ final class Sequencer implements Runnable, LocalSequencing {
                             + firstRejected.channel() + ": " + firstRejected.dataJson());
                 }
                 try {
-                    producer.send(batch.toMessage(out));
+                    forwarding.forward(numbered, batch, toTopic);
                 } catch (JMSException | RuntimeException e) {
                     // stored already (where the channel keeps history): members must still get it
                     unforwarded = numbered;
@@ -177,7 +183,7 @@ final class Sequencer implements Runnable, LocalSequencing {
             List<HubEvent> left = new ArrayList<>();
             inbox.drainTo(left);
             if (handOver && !left.isEmpty()) {
-                answerUnnumbered(left, producer, out);
+                answerUnnumbered(left, toTopic);
             }
             // otherwise (the broker failed) their publishers are answered by the publish timeout
         }
@@ -189,21 +195,32 @@ final class Sequencer implements Runnable, LocalSequencing {
      * member, is told {@code unavailable} now instead of at its publish timeout, and nothing
      * unnumbered is dropped without an answer.
      */
-    private static void answerUnnumbered(List<HubEvent> left, MessageProducer producer, Session out) {
+    private void answerUnnumbered(List<HubEvent> left, BatchForwarding.TopicSend toTopic) {
         EventCodec.Batch batch = new EventCodec.Batch();
+        List<HubEvent> answers = new ArrayList<>();
         try {
             for (HubEvent event : left) {
                 if (batch.isFull()) {
-                    producer.send(batch.toMessage(out));
+                    forwarding.forward(answers, batch, toTopic);
                     batch.clear();
+                    answers = new ArrayList<>();
                 }
-                batch.add(notNumbered(event));
+                HubEvent answer = notNumbered(event);
+                batch.add(answer);
+                answers.add(answer);
             }
-            producer.send(batch.toMessage(out));
+            forwarding.forward(answers, batch, toTopic);
             LOG.info("answered " + left.size() + " events taken but not numbered");
         } catch (JMSException | RuntimeException e) {
             LOG.log(Level.WARNING, "could not answer " + left.size() + " unnumbered events; their publishers time out: " + e);
         }
+    }
+
+    /** Sends a batch to the topic, tagged so that this member's own subscription skips it. */
+    private void send(EventCodec.Batch batch, MessageProducer producer, Session out) throws JMSException {
+        Message message = batch.toMessage(out);
+        message.setJMSType(ownTag);
+        producer.send(message);
     }
 
     /** What the members are told of an event this member took but will not number. */

@@ -15,7 +15,8 @@ import java.util.logging.Logger;
  * This member's own non-durable subscription to the topic, so every member gets its own copy of
  * every event. One thread receives, which fixes the order in which this member sees events;
  * DUPS_OK acknowledgement lets the broker client acknowledge lazily in batches instead of one
- * round trip per message. Reconnects with backoff when the broker goes away.
+ * round trip per message. Skips the batches of this member's own sequencer, which it delivered
+ * here directly. Reconnects with backoff when the broker goes away.
  */
 final class TopicSubscriber implements Runnable {
 
@@ -25,12 +26,15 @@ final class TopicSubscriber implements Runnable {
     private final Supplier<Topic> topic;
     private final BatchHandler delivery;
     private final Runnable onConnected;
+    private final String ownTag;
     private final Backoff backoff = new Backoff(100, 5000);
     private volatile boolean running = true;
     private volatile boolean connected;
 
+    /** {@code ownTag}: what this member's sequencer tags its batches with; they were delivered here already. */
     TopicSubscriber(Supplier<ConnectionFactory> factory, Supplier<Topic> topic, BatchHandler delivery,
-                    Runnable onConnected) {
+                    Runnable onConnected, String ownTag) {
+        this.ownTag = ownTag;
         this.factory = factory;
         this.topic = topic;
         this.delivery = delivery;
@@ -74,6 +78,9 @@ final class TopicSubscriber implements Runnable {
 
     private void deliver(Message message) {
         try {
+            if (ownTag.equals(message.getJMSType())) {
+                return;
+            }
             delivery.handle(EventCodec.fromMessage(message));
         } catch (Exception e) {
             LOG.log(Level.WARNING, "dropping undeliverable topic message", e);
