@@ -21,10 +21,10 @@ final class BatchForwarding {
 
     private static final Logger LOG = Logger.getLogger(BatchForwarding.class.getName());
 
-    /** One send of a batch to the topic, tagged as this member's own. */
+    /** One send of events to the topic as a batch, tagged as this member's own. */
     @FunctionalInterface
     interface TopicSend {
-        void send(EventCodec.Batch batch) throws JMSException;
+        void send(List<HubEvent> events) throws JMSException;
     }
 
     private final BooleanSupplier alone;
@@ -35,9 +35,9 @@ final class BatchForwarding {
         this.local = local;
     }
 
-    void forward(List<HubEvent> events, EventCodec.Batch batch, TopicSend topic) throws JMSException {
+    void forward(List<HubEvent> events, TopicSend topic) throws JMSException {
         if (!alone.getAsBoolean()) {
-            topic.send(batch);
+            topic.send(events);
         }
         try {
             local.handle(events);

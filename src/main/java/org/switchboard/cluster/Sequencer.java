@@ -120,11 +120,10 @@ final class Sequencer implements Runnable, LocalSequencing {
         Session in = inbound.createSession(false, Session.DUPS_OK_ACKNOWLEDGE);
         IngressReader reader = new IngressReader(in.createConsumer(ingress.get()));
         inbound.start();
-        BatchForwarding.TopicSend toTopic = batch -> send(batch, producer, out);
+        EventCodec.Batch encoder = new EventCodec.Batch();
+        BatchForwarding.TopicSend toTopic = events -> send(events, encoder, producer, out);
         if (unforwarded != null) {
-            EventCodec.Batch retry = new EventCodec.Batch();
-            unforwarded.forEach(retry::add);
-            forwarding.forward(unforwarded, retry, toTopic);
+            forwarding.forward(unforwarded, toTopic);
             unforwarded = null;
         }
         Thread readerThread = threads.apply("switchboard-ingress-reader", reader);
@@ -132,7 +131,6 @@ final class Sequencer implements Runnable, LocalSequencing {
         active = true;
         LOG.info("sequencer active");
         backoff.reset();
-        EventCodec.Batch batch = new EventCodec.Batch();
         List<HubEvent> taken = new ArrayList<>();
         boolean handOver = false;
         try {
@@ -148,12 +146,10 @@ final class Sequencer implements Runnable, LocalSequencing {
                     taken.add(event);
                     bytes += event.dataJson() == null ? 64 : event.dataJson().length() + 64;
                 }
-                batch.clear();
                 List<HubEvent> numbered = numbering.number(taken, System.currentTimeMillis() - staleAfterMs);
                 HubEvent firstRejected = null;
                 int rejected = 0;
                 for (HubEvent event : numbered) {
-                    batch.add(event);
                     if (event.kind() == HubEvent.Kind.REJECTED) {
                         firstRejected = firstRejected == null ? event : firstRejected;
                         rejected++;
@@ -164,7 +160,7 @@ final class Sequencer implements Runnable, LocalSequencing {
                             + firstRejected.channel() + ": " + firstRejected.dataJson());
                 }
                 try {
-                    forwarding.forward(numbered, batch, toTopic);
+                    forwarding.forward(numbered, toTopic);
                 } catch (JMSException | RuntimeException e) {
                     // stored already (where the channel keeps history): members must still get it
                     unforwarded = numbered;
@@ -196,28 +192,30 @@ final class Sequencer implements Runnable, LocalSequencing {
      * unnumbered is dropped without an answer.
      */
     private void answerUnnumbered(List<HubEvent> left, BatchForwarding.TopicSend toTopic) {
-        EventCodec.Batch batch = new EventCodec.Batch();
         List<HubEvent> answers = new ArrayList<>();
         try {
             for (HubEvent event : left) {
-                if (batch.isFull()) {
-                    forwarding.forward(answers, batch, toTopic);
-                    batch.clear();
+                if (answers.size() == EventCodec.Batch.MAX_EVENTS) {
+                    forwarding.forward(answers, toTopic);
                     answers = new ArrayList<>();
                 }
-                HubEvent answer = notNumbered(event);
-                batch.add(answer);
-                answers.add(answer);
+                answers.add(notNumbered(event));
             }
-            forwarding.forward(answers, batch, toTopic);
+            forwarding.forward(answers, toTopic);
             LOG.info("answered " + left.size() + " events taken but not numbered");
         } catch (JMSException | RuntimeException e) {
             LOG.log(Level.WARNING, "could not answer " + left.size() + " unnumbered events; their publishers time out: " + e);
         }
     }
 
-    /** Sends a batch to the topic, tagged so that this member's own subscription skips it. */
-    private void send(EventCodec.Batch batch, MessageProducer producer, Session out) throws JMSException {
+    /**
+     * Sends events to the topic as one batch, tagged so that this member's own subscription skips
+     * it. Encoded only here: a member alone in the grid never encodes its batches.
+     */
+    private void send(List<HubEvent> events, EventCodec.Batch batch, MessageProducer producer, Session out)
+            throws JMSException {
+        batch.clear();
+        events.forEach(batch::add);
         Message message = batch.toMessage(out);
         message.setJMSType(ownTag);
         producer.send(message);

@@ -119,7 +119,8 @@ public final class ChannelNumbering {
                 out.add(event.duplicateAt(inBatch.epoch(), inBatch.seq()));
                 continue;
             }
-            Position known = event.publicationKey() == null ? null : stored.get(event.channel() + '\n' + event.publicationKey());
+            Position known = stored.isEmpty() || event.publicationKey() == null ? null
+                    : stored.get(event.channel() + '\n' + event.publicationKey());
             if (known == null && recentKey != null) {
                 known = recentKeys.get(recentKey);
             }

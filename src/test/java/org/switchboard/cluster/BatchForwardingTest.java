@@ -27,7 +27,7 @@ class BatchForwardingTest {
     void aMemberAloneDeliversWithoutTheTopic() throws JMSException {
         List<List<HubEvent>> delivered = new ArrayList<>();
         AtomicInteger sent = new AtomicInteger();
-        new BatchForwarding(() -> true, delivered::add).forward(EVENTS, batchOf(EVENTS), batch -> sent.incrementAndGet());
+        new BatchForwarding(() -> true, delivered::add).forward(EVENTS, batch -> sent.incrementAndGet());
 
         assertThat(sent).hasValue(0);
         assertThat(delivered).containsExactly(EVENTS);
@@ -37,7 +37,7 @@ class BatchForwardingTest {
     void withOtherMembersTheBatchGoesToTheTopicFirstThenHere() throws JMSException {
         List<String> order = new ArrayList<>();
         new BatchForwarding(() -> false, events -> order.add("local " + events.size()))
-                .forward(EVENTS, batchOf(EVENTS), batch -> order.add("topic " + batch.size()));
+                .forward(EVENTS, batch -> order.add("topic " + batch.size()));
 
         assertThat(order).containsExactly("topic 1", "local 1");
     }
@@ -47,7 +47,7 @@ class BatchForwardingTest {
         List<List<HubEvent>> delivered = new ArrayList<>();
         BatchForwarding forwarding = new BatchForwarding(() -> false, delivered::add);
 
-        assertThatThrownBy(() -> forwarding.forward(EVENTS, batchOf(EVENTS), batch -> {
+        assertThatThrownBy(() -> forwarding.forward(EVENTS, batch -> {
             throw new JMSException("broker gone");
         })).isInstanceOf(JMSException.class);
         assertThat(delivered).isEmpty();
@@ -58,7 +58,7 @@ class BatchForwardingTest {
         AtomicInteger sent = new AtomicInteger();
         new BatchForwarding(() -> false, events -> {
             throw new IllegalStateException("delivery broke");
-        }).forward(EVENTS, batchOf(EVENTS), batch -> sent.incrementAndGet());
+        }).forward(EVENTS, batch -> sent.incrementAndGet());
 
         assertThat(sent).as("sent once, so not sent again as unforwarded").hasValue(1);
     }
@@ -97,11 +97,5 @@ class BatchForwardingTest {
 
     private static void await(Thread thread, Thread.State state) {
         org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> thread.getState() == state);
-    }
-
-    private static EventCodec.Batch batchOf(List<HubEvent> events) {
-        EventCodec.Batch batch = new EventCodec.Batch();
-        events.forEach(batch::add);
-        return batch;
     }
 }
