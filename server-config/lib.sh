@@ -137,15 +137,22 @@ SB_HZ_BIND_OPTION="-Dhazelcast.socket.bind.any=false"
 #   * -Xms = -Xmx (the heap, where the script owns the domain's size): the collector works with the
 #     whole heap from the start.
 #   * -Dhazelcast.socket.bind.any=false (loopback/explicit interfaces only).
+#   * -Duser.language.format=en -Duser.country.format=US: Tyrus formats a debug line with
+#     String.format on every read of every connection, whatever the log level, and under any other
+#     format locale each call also builds that locale's DecimalFormatSymbols: a tenth of the
+#     garbage of a published message (docs/benchmarks.md, "The sequencer's own member without the
+#     broker"). Only the format locale of the JVM changes (numbers and dates formatted with the
+#     default locale); the display locale stays, and an admin's own choice is left as it is.
 # See docs/operations.md, "Sizing a member".
 SB_GC_OPTIONS=(-XX:+UseParallelGC -XX:TargetSurvivorRatio=20 -XX:MaxNewSize=128m -XX:MaxGCPauseMillis=50)
+SB_FORMAT_OPTIONS=(-Duser.language.format=en -Duser.country.format=US)
 SB_GC_REMOVED_OPTIONS=(-XX:NewRatio=2)      # Payara's default, removed
 SB_PAYARA_DEFAULT_XMX=-Xmx512m               # Payara's default heap option, replaced where we set the heap
 
 # sb_jvm_options [heap]: the JVM options of the policy, one per line (-Xmx/-Xms only with a heap)
 sb_jvm_options() {
   if [[ -n "${1:-}" ]]; then printf '%s\n' "-Xmx$1" "-Xms$1"; fi
-  printf '%s\n' "${SB_GC_OPTIONS[@]}" "$SB_HZ_BIND_OPTION"
+  printf '%s\n' "${SB_GC_OPTIONS[@]}" "${SB_FORMAT_OPTIONS[@]}" "$SB_HZ_BIND_OPTION"
 }
 
 # sb_domain_xml_jvm_policy <domain.xml> <heap> [extra option...]
