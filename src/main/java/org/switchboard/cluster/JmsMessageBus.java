@@ -16,7 +16,8 @@ import org.switchboard.history.HistoryService;
  * The message bus over Jakarta Messaging: members send events to the ingress queue (the
  * sequencer's own member hands them over directly), the sequencer numbers them and forwards them
  * to the topic and to its own member's delivery, and every member's own subscription to the topic
- * hands the other members' events to the hub's {@link BatchHandler}. Each part runs on its own thread with long-lived JMS connections.
+ * hands the other members' events to the hub's {@link BatchHandler}. Each part runs on its own
+ * thread with long-lived JMS connections.
  */
 @ApplicationScoped
 public class JmsMessageBus implements MessageBus {
