@@ -10,6 +10,7 @@ import javax.naming.NamingException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
@@ -65,6 +66,11 @@ public class Grid {
      */
     public boolean isAlone() {
         return hazelcast != null && hazelcast.getCluster().getMembers().size() == 1;
+    }
+
+    /** {@link #isAlone} bound to this instance, not its CDI client proxy, for a caller that asks once per batch. */
+    public BooleanSupplier aloneCheck() {
+        return this::isAlone;
     }
 
     public Set<String> liveMemberIds() {

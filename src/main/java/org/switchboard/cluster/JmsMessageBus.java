@@ -51,10 +51,10 @@ public class JmsMessageBus implements MessageBus {
         }
         BatchHandler oneAtATime = new OneAtATime(handler);
         String ownTag = "switchboard:" + grid.deploymentId();
-        sequencer = new Sequencer(resources::connectionFactory, resources::ingress, resources::topic, lease::isHeld,
+        sequencer = new Sequencer(resources::connectionFactory, resources::ingress, resources::topic, lease.heldCheck(),
                 executors::newThread, settings.publishQueue(), settings.publishTimeoutMs() / 2,
                 new ChannelNumbering(history.store(), history.retention(), grid.deploymentId()),
-                new BatchForwarding(grid::isAlone, oneAtATime), ownTag);
+                new BatchForwarding(grid.aloneCheck(), oneAtATime), ownTag);
         sender = new IngressSender(settings.publishQueue(), ledger, resources::connectionFactory, resources::ingress);
         router = new PublicationRouter(ledger, sequencer, sender::offer);
         subscriber = new TopicSubscriber(resources::connectionFactory, resources::topic, oneAtATime, ledger::reachable, ownTag);

@@ -8,6 +8,7 @@ import org.switchboard.connection.HubExecutors;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -51,6 +52,14 @@ public class SequencerLease {
         }
         renewals = Executors.newSingleThreadScheduledExecutor(executors.named("switchboard-lease"));
         renewals.scheduleWithFixedDelay(this::renew, 0, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * {@link #isHeld} bound to this instance rather than to its CDI client proxy: the sequencer asks
+     * once per batch, and every call through the proxy costs a thread-local entry.
+     */
+    public BooleanSupplier heldCheck() {
+        return this::isHeld;
     }
 
     public boolean isHeld() {

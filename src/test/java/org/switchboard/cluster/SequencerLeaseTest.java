@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -64,12 +65,21 @@ class SequencerLeaseTest {
 
     @Test
     void isGivenBackAtRelease() {
+        BooleanSupplier held = lease.heldCheck();
+        assertThat(held.getAsBoolean()).isFalse();
         lease.start();
-        await().atMost(20, TimeUnit.SECONDS).until(lease::isHeld);
+        await().atMost(20, TimeUnit.SECONDS).until(held::getAsBoolean);
 
         lease.release();
 
+        assertThat(held.getAsBoolean()).as("the sequencer's bound check follows the lease").isFalse();
         assertThat(lease.isHeld()).isFalse();
         assertThat(hazelcast.<String, String>getMap(SequencerLease.MAP).containsKey(SequencerLease.KEY)).isFalse();
+    }
+
+    @Test
+    void aGridOfOneMemberIsAloneAndNoGridIsNot() {
+        assertThat(Grid.of(hazelcast).aloneCheck().getAsBoolean()).isTrue();
+        assertThat(new Grid().aloneCheck().getAsBoolean()).as("without a grid, other members may share the broker").isFalse();
     }
 }
