@@ -25,15 +25,9 @@
 # All knobs are environment variables; see bench/README.md.
 set -euo pipefail
 
-BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(dirname "$BENCH")"
-PAYARA_HOME="${PAYARA_HOME:-$ROOT/target/payara6}"
-DOMAIN="${DOMAIN:-switchboard}"
-HOST="${HOST:-127.0.0.1}"
-HTTP_PORT="${HTTP_PORT:-8080}"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ADMIN_PORT="${ADMIN_PORT:-4848}"
 SIO_PORT="${SIO_PORT:-3000}"
-SERVER_PID="${SERVER_PID:-$(cat "$PAYARA_HOME/glassfish/domains/$DOMAIN/config/pid" 2>/dev/null || true)}"
 STACKS="${STACKS:-switchboard bare socketio}"
 SCENARIOS="${SCENARIOS:-connections fanout fanout-sat rooms cross-member}"
 CONNS="${CONNS:-5000}"                # connections: idle connections (list: "5000 19000")
@@ -93,10 +87,8 @@ CLUSTER_URLS="${CLUSTER_URLS:-}"      # cross-member: two or more member URLs (w
 CLUSTER_PIDS="${CLUSTER_PIDS:-}"      # cross-member: their JVM PIDs (comma-separated)
 CLUSTER_CONNS="${CLUSTER_CONNS:-50000}"   # cluster-connections: idle connections in total, split evenly over the members
 GATE_FILE="${GATE_FILE:-}"            # if set: wait for this file before every run; re-run once if it vanished
-LOADGEN_JAVA_OPTS="${LOADGEN_JAVA_OPTS:--Xms512m -Xmx1g}"
 RESULTS="${RESULTS:-$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 LOAD_TEST_CONFIG="${LOAD_TEST_CONFIG:-1}"   # 1: configure the hub's domain(s) for load testing (below) before the runs; 0: leave them as they are
-LOADGEN_JAR="$BENCH/loadgen/target/loadgen.jar"
 NODELOAD="$BENCH/nodeload/load.mjs"
 BARE_WAR="$BENCH/bare-endpoint/target/bare.war"
 

@@ -13,45 +13,41 @@
 # in a thread; this says *how much*, which is what a change to the message path should be judged by.
 set -euo pipefail
 
-BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(dirname "$BENCH")"
-PAYARA_HOME="${PAYARA_HOME:-$ROOT/target/payara6}"
-DOMAIN="${DOMAIN:-switchboard}"
-HOST="${HOST:-127.0.0.1}"
-HTTP_PORT="${HTTP_PORT:-8080}"
-SERVER_PID="${SERVER_PID:-$(cat "$PAYARA_HOME/glassfish/domains/$DOMAIN/config/pid")}"
-LOADGEN_JAR="$BENCH/loadgen/target/loadgen.jar"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+[[ -n "$SERVER_PID" ]] || { echo "no running domain $DOMAIN under $PAYARA_HOME (no pid file); start it or set SERVER_PID" >&2; exit 1; }
 [[ -f "$LOADGEN_JAR" ]] || (cd "$BENCH/loadgen" && "$ROOT/mvnw" -q -o package -DskipTests 2>/dev/null || "$ROOT/mvnw" -q package -DskipTests)
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 
-# snapshot <file>: "<thread name>\t<cpu ms>\t<allocated bytes>" per thread, then the published total
+# snapshot <file>: "<thread id>\t<thread name>\t<cpu ms>\t<allocated bytes>" per thread, then the
+# published total. Threads are told apart by their id: several of a pool's threads may share a name.
 snapshot() {
   jcmd "$SERVER_PID" Thread.print -e | awk '
     /^"/ && /allocated=/ {
       name = $0; sub(/^"/, "", name); sub(/".*/, "", name)
+      id = $0; sub(/^"[^"]*" #/, "", id); sub(/ .*/, "", id)
       cpu = $0; sub(/.* cpu=/, "", cpu); sub(/ms.*/, "", cpu)
       a = $0; sub(/.* allocated=/, "", a); sub(/ .*/, "", a)
       m = 1; u = substr(a, length(a)); if (u == "K") m = 1024; else if (u == "M") m = 1048576; else if (u == "G") m = 1073741824
       if (u ~ /[KMGB]/) a = substr(a, 1, length(a) - 1)
-      printf "%s\t%s\t%.0f\n", name, cpu, a * m
+      printf "%s\t%s\t%s\t%.0f\n", id, name, cpu, a * m
     }' >"$1"
-  curl -fsS "http://$HOST:$HTTP_PORT/metrics" | awk '/^switchboard_published_total/ { printf "PUBLISHED\t0\t%.0f\n", $NF }' >>"$1"
+  curl -fsS "http://$HOST:$HTTP_PORT/metrics" | awk '/^switchboard_published_total/ { printf "PUBLISHED\tPUBLISHED\t0\t%.0f\n", $NF }' >>"$1"
 }
 
 ARGS=("$@")
 [[ ${#ARGS[@]} -gt 0 ]] || ARGS=(--scenario rooms --conns 2000 --per-conn-rate 5 --warmup 10 --duration 30 --drain 10)
 snapshot "$OUT/before"
-java ${LOADGEN_JAVA_OPTS:--Xms512m -Xmx1g} -jar "$LOADGEN_JAR" --loops 2 --out "$OUT/row" --stack switchboard \
+java $LOADGEN_JAVA_OPTS -jar "$LOADGEN_JAR" --loops 2 --out "$OUT/row" --stack switchboard \
   --url "ws://$HOST:$HTTP_PORT/switchboard/ws" --server-pid "$SERVER_PID" "${ARGS[@]}" >/dev/null 2>"$OUT/log"
 snapshot "$OUT/after"
 cat "$OUT/row"
 # thread pools: a name without its trailing number ("switchboard-writer-3", "http-thread-pool::http-listener(12)")
 awk -F'\t' '
   function pool(n) { sub(/[(\[]?[0-9]+[)\]]?$/, "", n); sub(/-$/, "", n); return n }
-  FNR == NR { cpu0[$1] = $2; al0[$1] = $3; next }
-  $1 == "PUBLISHED" { pub = $3 - al0["PUBLISHED"]; next }
-  { p = pool($1); cpu[p] += $2 - cpu0[$1]; al[p] += $3 - al0[$1]; total += $3 - al0[$1] }
+  FNR == NR { cpu0[$1] = $3; al0[$1] = $4; next }
+  $1 == "PUBLISHED" { pub = $4 - al0["PUBLISHED"]; next }
+  { p = pool($2); cpu[p] += $3 - cpu0[$1]; al[p] += $4 - al0[$1]; total += $4 - al0[$1] }
   END {
     if (pub <= 0) { print "no publication counted (is /metrics reachable?)"; exit 1 }
     printf "published %d; allocated %.0f MB, %.0f bytes per published message\n", pub, total / 1048576, total / pub
