@@ -36,9 +36,10 @@ import java.util.logging.Logger;
  * ({@link #offerLocal}) while it is the holder, which spares them a broker round trip — on a single
  * server that is every publication. Whatever is in the inbox when the sequencer sends goes to the
  * topic as one message; a member alone in the grid does not use the topic at all. DUPS_OK
- * acknowledgement lets the broker client acknowledge the queue in batches; after a takeover a few events may come again, and the store's key on each publication
- * answers them as duplicates. Events older than half the publish timeout are rejected, not
- * numbered: a publisher is told {@code unavailable} only for what no member will ever deliver.
+ * acknowledgement lets the broker client acknowledge the queue in batches; after a takeover a few
+ * events may come again, and the store's key on each publication answers them as duplicates.
+ * Events older than half the publish timeout are rejected, not numbered: a publisher is told
+ * {@code unavailable} only for what no member will ever deliver.
  */
 final class Sequencer implements Runnable, LocalSequencing {
 
